@@ -1,0 +1,12 @@
+//! `cape` prepares and validates CAPE declarations: the CSV files of entry numbers that
+//! importers and customs brokers upload to CBP's ACE Portal to have IEEPA duties refunded.
+//!
+//! The library holds all the logic; the `cape` binary parses arguments, builds the resolved
+//! configurations defined here, and maps results to exit codes.
+
+pub mod declaration;
+pub mod entry;
+pub mod output;
+pub mod rules;
+pub mod validate;
+pub mod validation_result;

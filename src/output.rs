@@ -1,0 +1,123 @@
+//! Writing output files safely: every file appears complete or not at all (written to a
+//! temporary file beside it, then renamed into place), no input is ever overwritten, and
+//! values echoed from inputs are neutralised against spreadsheet formula injection.
+
+use std::borrow::Cow;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: refusing to write an output over an input file; choose another output path")]
+    IsInput { path: PathBuf },
+    #[error("{path}: the file exists; pass --force to overwrite it")]
+    Exists { path: PathBuf },
+    #[error("{path}: cannot write the file")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Line ends of every CSV file written: CRLF, as Excel's "CSV (Comma delimited)" writes.
+pub const CSV_LINE_END: &[u8] = b"\r\n";
+
+/// A CSV writer with the project's conventions (CRLF, quoting only where needed).
+pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w)
+}
+
+/// Prefixes `'` to a value that a spreadsheet would run as a formula (a leading `=`, `+`,
+/// `-`, `@`, tab or carriage return), so that it shows as text.
+pub fn neutralise(value: &str) -> Cow<'_, str> {
+    match value.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{value}")),
+        _ => Cow::Borrowed(value),
+    }
+}
+
+/// Whether `a` and `b` name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Fails when `path` is one of `inputs`.
+pub fn ensure_not_input(path: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    if inputs.iter().any(|i| same_file(i, path)) {
+        return Err(OutputError::IsInput { path: path.into() });
+    }
+    Ok(())
+}
+
+/// Writes `path` through `fill`: into a temporary file in the same folder, renamed over
+/// `path` only once `fill` succeeded and the data is flushed. Nothing partial is left.
+pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let err = |source| OutputError::Io {
+        path: path.into(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cape-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file_mut());
+        fill(&mut w).map_err(err)?;
+        w.flush().map_err(err)?;
+    }
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_formula_starts_only() {
+        assert_eq!(neutralise("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(neutralise("+1"), "'+1");
+        assert_eq!(neutralise("-12"), "'-12");
+        assert_eq!(neutralise("@x"), "'@x");
+        assert_eq!(neutralise("0S2-12345"), "0S2-12345");
+        assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let r = write_atomic(&path, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(r.is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn refuses_an_input_as_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.csv");
+        fs::write(&input, "x").unwrap();
+        let alias = dir.path().join(".").join("in.csv");
+        assert!(ensure_not_input(&alias, std::slice::from_ref(&input)).is_err());
+        assert!(ensure_not_input(&dir.path().join("other.csv"), &[input]).is_ok());
+    }
+}

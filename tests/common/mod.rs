@@ -1,0 +1,63 @@
+//! Helpers shared by the end-to-end tests: the binary, fixtures, a scratch folder.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `cape` binary, run in `dir`.
+pub fn cape(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("cape").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+/// A fixture's path.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// A scratch folder holding a copy of the fixture, and the copy's name.
+pub fn scratch_with(rel: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let name = Path::new(rel)
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    std::fs::copy(fixture(rel), dir.path().join(&name)).unwrap();
+    (dir, name)
+}
+
+/// A run's exit code, stdout and stderr.
+pub struct Ran {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(dir: &Path, args: &[&str]) -> Ran {
+    let out = cape(dir).args(args).output().unwrap();
+    Ran {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The file names in `dir`, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn read(path: impl AsRef<Path>) -> String {
+    String::from_utf8(std::fs::read(path).unwrap()).unwrap()
+}
