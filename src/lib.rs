@@ -5,8 +5,14 @@
 //! configurations defined here, and maps results to exit codes.
 
 pub mod declaration;
+pub mod eligibility;
 pub mod entry;
+pub mod es003;
+pub mod ledger;
+pub mod money;
 pub mod output;
+pub mod prepare;
+pub mod report;
 pub mod rules;
 pub mod validate;
 pub mod validation_result;

@@ -7,10 +7,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use cape::declaration::{self, DEFAULT_MAX_ENTRIES, TEMPLATE_NAME};
+use cape::eligibility::RuleOptions;
 use cape::entry::FilerCode;
+use cape::es003::{InputFormat, InputSpec};
+use cape::prepare::{self, PrepareConfig, SplitBy};
+use cape::report::summary::Summary;
 use cape::validate::{self, ValidateConfig, ValidateOptions};
 use cape::validation_result;
 
@@ -24,6 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Turn ES-003 exports into declarations, with a reason for every entry left out.
+    Prepare(PrepareArgs),
     /// Check a declaration CSV exactly as ACE's upload would, before uploading it.
     Validate(ValidateArgs),
     /// Write an empty declaration: the `Entry Number` header line alone.
@@ -54,6 +61,69 @@ struct ValidateArgs {
 }
 
 #[derive(Args)]
+struct PrepareArgs {
+    /// ES-003 exports: CSV, tab-separated text or XLSX (several are merged).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// The output folder.
+    #[arg(
+        short,
+        long = "out-dir",
+        value_name = "DIR",
+        default_value = "cape-out"
+    )]
+    out_dir: PathBuf,
+    /// The filing date that the 80-day window counts to (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    as_of: Option<NaiveDate>,
+    /// A broker account's filer code: entries of other filer codes are left out.
+    #[arg(long, value_name = "XXX", value_parser = parse_filer_code)]
+    filer_code: Option<FilerCode>,
+    /// An importer account's importer number: entries of other importers are left out.
+    #[arg(long, value_name = "NUMBER", value_parser = parse_importer)]
+    importer: Option<String>,
+    /// One set of declaration files per filer code or per importer.
+    #[arg(long, value_enum, default_value = "none")]
+    split_by: SplitArg,
+    /// The most entry numbers one declaration may hold.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES,
+          value_parser = parse_max_entries)]
+    max_entries: usize,
+    /// Treat entries as unliquidated when the inputs have no liquidation columns.
+    #[arg(long)]
+    assume_unliquidated: bool,
+    /// Accept reconciliation-flagged entries of types 01, 02 and 06 (a later CAPE phase).
+    #[arg(long)]
+    allow_reconciliation: bool,
+    /// Read every input as this format instead of detecting it.
+    #[arg(long, value_enum)]
+    input_format: Option<FormatArg>,
+    /// The XLSX sheet to read (default: "Main Report", else the first with the header).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// Print one JSON document on stdout instead of the summary.
+    #[arg(long)]
+    json: bool,
+    /// Fail (exit 1) when an entry needs review or a row could not be read.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SplitArg {
+    None,
+    Filer,
+    Importer,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Tsv,
+    Xlsx,
+}
+
+#[derive(Args)]
 struct TemplateArgs {
     /// Where to write it.
     #[arg(default_value = "ACEP_CapeEntryNumberUploadTemplate.csv")]
@@ -67,6 +137,21 @@ fn parse_filer_code(s: &str) -> Result<FilerCode, String> {
     FilerCode::parse(s).ok_or_else(|| {
         format!("`{s}` is not a filer code: a filer code is 3 letters or digits, such as 0S2")
     })
+}
+
+fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-05-01"))
+}
+
+fn parse_importer(s: &str) -> Result<String, String> {
+    let id = cape::es003::values::ident(s.as_bytes());
+    if id.is_empty() {
+        return Err(format!(
+            "`{s}` is not an importer number, such as 12-3456789-00"
+        ));
+    }
+    Ok(id)
 }
 
 fn parse_max_entries(s: &str) -> Result<usize, String> {
@@ -87,6 +172,7 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Prepare(a) => run_prepare(a),
         Command::Validate(a) => run_validate(a),
         Command::Template(a) => run_template(a),
     };
@@ -136,6 +222,53 @@ fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
         Outcome::Done
     } else {
         Outcome::Findings
+    })
+}
+
+fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
+    let format = a.input_format.map(|f| match f {
+        FormatArg::Csv => InputFormat::Csv,
+        FormatArg::Tsv => InputFormat::Tsv,
+        FormatArg::Xlsx => InputFormat::Xlsx,
+    });
+    let cfg = PrepareConfig {
+        inputs: a
+            .inputs
+            .into_iter()
+            .map(|path| InputSpec {
+                path,
+                format,
+                sheet: a.sheet.clone(),
+            })
+            .collect(),
+        out_dir: a.out_dir,
+        rules: RuleOptions {
+            as_of: a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            filer_code: a.filer_code,
+            importer: a.importer,
+            assume_unliquidated: a.assume_unliquidated,
+            allow_reconciliation: a.allow_reconciliation,
+        },
+        split_by: match a.split_by {
+            SplitArg::None => SplitBy::None,
+            SplitArg::Filer => SplitBy::Filer,
+            SplitArg::Importer => SplitBy::Importer,
+        },
+        max_entries: a.max_entries,
+        progress: !a.json,
+    };
+    let prepared = prepare::run(&cfg)?;
+    let summary = Summary::new(&cfg, &prepared);
+    if a.json {
+        print_stdout(&summary.json())?;
+    } else {
+        eprint!("{}", summary.human());
+    }
+    let unsure = summary.review > 0 || summary.row_problems > 0;
+    Ok(if a.strict && unsure {
+        Outcome::Findings
+    } else {
+        Outcome::Done
     })
 }
 

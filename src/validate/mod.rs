@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use damage::spreadsheet_damage;
 pub use render::{render_human, render_json};
 
 use crate::declaration::HEADER;

@@ -1,0 +1,203 @@
+//! The ES-003 columns `cape` reads, the header names it accepts for each (ACE's own first,
+//! then names seen in broker exports), and resolving a header row to column indices once.
+//! Names match ignoring case, spaces, underscores and punctuation.
+
+/// A column `cape` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    EntryNumber,
+    Hts,
+    Duty,
+    GoodsValue,
+    EntryType,
+    ImporterNumber,
+    ImporterName,
+    LineNumber,
+    TariffOrdinal,
+    EntryDate,
+    EntrySummaryDate,
+    CountryOfOrigin,
+    Port,
+    ReconciliationFlag,
+    SummaryStatus,
+    ControlStatus,
+    LiquidationStatus,
+    LiquidationDate,
+    ProtestStatus,
+}
+
+impl Field {
+    pub const ALL: [Field; 19] = [
+        Field::EntryNumber,
+        Field::Hts,
+        Field::Duty,
+        Field::GoodsValue,
+        Field::EntryType,
+        Field::ImporterNumber,
+        Field::ImporterName,
+        Field::LineNumber,
+        Field::TariffOrdinal,
+        Field::EntryDate,
+        Field::EntrySummaryDate,
+        Field::CountryOfOrigin,
+        Field::Port,
+        Field::ReconciliationFlag,
+        Field::SummaryStatus,
+        Field::ControlStatus,
+        Field::LiquidationStatus,
+        Field::LiquidationDate,
+        Field::ProtestStatus,
+    ];
+
+    /// Accepted header names; the first is ACE's.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Field::EntryNumber => &[
+                "Entry Summary Number",
+                "Entry Number",
+                "Entry No",
+                "Entry #",
+                "Entry Summary #",
+            ],
+            Field::Hts => &[
+                "HTS Number - Full",
+                "HTS Number (Full)",
+                "HTS Number",
+                "HTS Code",
+                "HTS",
+                "HTSUS No",
+                "Tariff",
+            ],
+            Field::Duty => &[
+                "Line Tariff Duty Amount",
+                "Line Duty Amount",
+                "Line Tariff Amount",
+                "Duty Amount",
+                "Duty Paid",
+                "Duty",
+            ],
+            Field::GoodsValue => &[
+                "Line Tariff Goods Value Amount",
+                "Line Goods Value Amount",
+                "Entered Value",
+                "Line Entered Value",
+            ],
+            Field::EntryType => &["Entry Type Code", "Entry Type"],
+            Field::ImporterNumber => &["Importer Number", "IOR Number", "IOR", "Importer No"],
+            Field::ImporterName => &["Importer Name", "Importer"],
+            Field::LineNumber => &["Entry Summary Line Number", "Line Number", "Line No"],
+            Field::TariffOrdinal => &["Tariff Ordinal Number", "Tariff Ordinal"],
+            Field::EntryDate => &["Entry Date", "Import Date", "Importation Date"],
+            Field::EntrySummaryDate => &["Entry Summary Date", "Summary Date"],
+            Field::CountryOfOrigin => &["Country of Origin Code", "Country of Origin", "COO"],
+            Field::Port => &["Port of Entry Code", "Port"],
+            Field::ReconciliationFlag => &[
+                "Reconciliation Indicator",
+                "Recon Flag",
+                "Recon Indicator",
+                "Reconciliation Flag",
+            ],
+            Field::SummaryStatus => &["Entry Summary Status", "Summary Status", "Status"],
+            Field::ControlStatus => &["Control Status"],
+            Field::LiquidationStatus => &["Liquidation Status", "Liq Status"],
+            Field::LiquidationDate => &["Liquidation Date", "Liq Date"],
+            Field::ProtestStatus => &["Protest Status"],
+        }
+    }
+
+    /// ACE's header name.
+    pub fn header(self) -> &'static str {
+        self.names()[0]
+    }
+
+    pub fn is_required(self) -> bool {
+        matches!(self, Field::EntryNumber | Field::Hts | Field::Duty)
+    }
+}
+
+/// A header reduced for matching: lower-case letters and digits only (`#` kept, since
+/// `Entry #` is a name of its own).
+pub fn header_key(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '#')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Column indices of the fields found in a header row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnMap {
+    index: [Option<usize>; Field::ALL.len()],
+}
+
+impl ColumnMap {
+    /// Maps each field to the first column whose header is its most preferred name.
+    pub fn resolve<S: AsRef<str>>(headers: &[S]) -> ColumnMap {
+        let keys: Vec<String> = headers.iter().map(|h| header_key(h.as_ref())).collect();
+        let mut map = ColumnMap::default();
+        for field in Field::ALL {
+            map.index[field as usize] = field.names().iter().find_map(|name| {
+                let want = header_key(name);
+                keys.iter().position(|k| *k == want)
+            });
+        }
+        map
+    }
+
+    pub fn get(&self, field: Field) -> Option<usize> {
+        self.index[field as usize]
+    }
+
+    /// The required fields this header lacks.
+    pub fn missing_required(&self) -> Vec<Field> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| f.is_required() && self.get(*f).is_none())
+            .collect()
+    }
+
+    /// Whether the row holds every required column.
+    pub fn is_complete(&self) -> bool {
+        self.missing_required().is_empty()
+    }
+
+    /// How many fields were found.
+    pub fn found(&self) -> usize {
+        self.index.iter().flatten().count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ace_headers_and_broker_aliases() {
+        let m = ColumnMap::resolve(&[
+            "Entry Summary Number",
+            "HTS Number - Full",
+            "Line Tariff Duty Amount",
+        ]);
+        assert!(m.is_complete());
+        assert_eq!(m.get(Field::Hts), Some(1));
+        let m = ColumnMap::resolve(&["duty_paid", "ENTRY #", "hts code", "Liq. Date", "junk"]);
+        assert_eq!(m.get(Field::EntryNumber), Some(1));
+        assert_eq!(m.get(Field::Duty), Some(0));
+        assert_eq!(m.get(Field::Hts), Some(2));
+        assert_eq!(m.get(Field::LiquidationDate), Some(3));
+        assert_eq!(m.found(), 4);
+    }
+
+    #[test]
+    fn the_canonical_name_wins_over_an_alias() {
+        let m = ColumnMap::resolve(&["HTS Number", "HTS Number - Full", "Entry No", "Duty"]);
+        assert_eq!(m.get(Field::Hts), Some(1));
+    }
+
+    #[test]
+    fn entry_hash_is_not_entry() {
+        assert_eq!(header_key("Entry #"), "entry#");
+        let m = ColumnMap::resolve(&["Entry", "HTS", "Duty"]);
+        assert_eq!(m.missing_required(), vec![Field::EntryNumber]);
+    }
+}

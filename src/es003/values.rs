@@ -1,0 +1,237 @@
+//! Parsing ES-003 cell values, whatever file they came from: dates, flags, HTS numbers,
+//! entry types and text. CSV fields and XLSX cells (converted by `xlsx_source::cell_text`)
+//! go through these same functions, so the same value gives the same result.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+
+/// A parse failure; the caller names the column and the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invalid;
+
+type Parsed<T> = Result<Option<T>, Invalid>;
+
+/// Text of a cell: UTF-8 when it is valid, else Windows-1252 (as Excel writes ANSI CSV).
+pub fn text(raw: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(raw) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(raw.iter().map(|&b| cp1252(b)).collect()),
+    }
+}
+
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// Dates as ACE and spreadsheets write them: `MM/DD/YYYY` (one-digit month and day too),
+/// `YYYY-MM-DD`, `YYYY/MM/DD`, each optionally followed by a time (`00:00:00`, `T00:00:00`,
+/// `12:00:00 AM`), and `YYYYMMDD`. Blank is `None`.
+pub fn date(raw: &[u8]) -> Parsed<NaiveDate> {
+    let s = raw.trim_ascii();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let day = s
+        .iter()
+        .position(|&b| b == b' ' || b == b'T')
+        .map_or(s, |p| &s[..p]);
+    let nums: Vec<&[u8]> = day.split(|&b| b == b'/' || b == b'-').collect();
+    let n = |x: &[u8]| -> Option<u32> {
+        if x.is_empty() || x.len() > 4 || !x.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(x.iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0')))
+    };
+    let ymd = match nums.as_slice() {
+        [y, m, d] if y.len() == 4 => (n(y), n(m), n(d)),
+        [m, d, y] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => (n(y), n(m), n(d)),
+        [all] if all.len() == 8 => (n(&all[..4]), n(&all[4..6]), n(&all[6..])),
+        _ => return Err(Invalid),
+    };
+    match ymd {
+        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d)
+            .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+            .map(Some)
+            .ok_or(Invalid),
+        _ => Err(Invalid),
+    }
+}
+
+/// Yes/no flags: `Y`/`N`, `Yes`/`No`, `True`/`False`, `1`/`0`; blank is `None`.
+pub fn flag(raw: &[u8]) -> Parsed<bool> {
+    let s = raw.trim_ascii();
+    const YES: [&[u8]; 4] = [b"Y", b"YES", b"TRUE", b"1"];
+    const NO: [&[u8]; 4] = [b"N", b"NO", b"FALSE", b"0"];
+    if s.is_empty() {
+        Ok(None)
+    } else if YES.iter().any(|y| s.eq_ignore_ascii_case(y)) {
+        Ok(Some(true))
+    } else if NO.iter().any(|n| s.eq_ignore_ascii_case(n)) {
+        Ok(Some(false))
+    } else {
+        Err(Invalid)
+    }
+}
+
+/// An HTS number reduced to its digits (`9903.01.25` = `99030125`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hts {
+    digits: [u8; 12],
+    len: u8,
+}
+
+impl Hts {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    /// IEEPA tariff lines: headings 9903.01 and 9903.02, and nothing else of Chapter 99.
+    pub fn is_ieepa(&self) -> bool {
+        let d = &self.digits[..usize::from(self.len)];
+        d.starts_with(b"990301") || d.starts_with(b"990302")
+    }
+
+    /// Chapter 99 lines carry additional duties, not goods.
+    pub fn is_chapter_99(&self) -> bool {
+        self.digits[..usize::from(self.len)].starts_with(b"99")
+    }
+}
+
+/// HTS numbers: digits, with dots and spaces allowed between them; 4 to 12 digits.
+pub fn hts(raw: &[u8]) -> Parsed<Hts> {
+    let s = raw.trim_ascii();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Hts {
+        digits: [0; 12],
+        len: 0,
+    };
+    for &b in s {
+        match b {
+            b'0'..=b'9' => {
+                if usize::from(out.len) == out.digits.len() {
+                    return Err(Invalid);
+                }
+                out.digits[usize::from(out.len)] = b;
+                out.len += 1;
+            }
+            b'.' | b' ' => {}
+            _ => return Err(Invalid),
+        }
+    }
+    if out.len < 4 {
+        return Err(Invalid);
+    }
+    Ok(Some(out))
+}
+
+/// Entry type codes: two digits (`01`), also a spreadsheet's `1`, and `01 - Consumption`.
+pub fn entry_type(raw: &[u8]) -> Parsed<u8> {
+    let s = raw.trim_ascii();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = s[digits..].trim_ascii_start();
+    if digits == 0 || digits > 2 || !(rest.is_empty() || rest.starts_with(b"-")) {
+        return Err(Invalid);
+    }
+    Ok(Some(
+        s[..digits].iter().fold(0u8, |a, &b| a * 10 + (b - b'0')),
+    ))
+}
+
+/// Identifiers compared loosely (importer numbers): letters and digits, upper-cased.
+pub fn ident(raw: &[u8]) -> String {
+    crate::entry::normalise_bytes(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Parsed<String> {
+        date(s.as_bytes()).map(|o| o.map(|d| d.to_string()))
+    }
+
+    #[test]
+    fn dates() {
+        for s in [
+            "03/09/2026",
+            "3/9/2026",
+            "2026-03-09",
+            "2026/03/09 00:00:00",
+            "2026-03-09T00:00:00",
+            "03/09/2026 12:00:00 AM",
+            "20260309",
+            " 03/09/2026 ",
+        ] {
+            assert_eq!(d(s), Ok(Some("2026-03-09".into())), "{s}");
+        }
+        assert_eq!(d(""), Ok(None));
+        for bad in [
+            "13/45/2025",
+            "2026-02-30",
+            "N/A",
+            "03/09/26",
+            "2026-3",
+            "0000-01-01",
+        ] {
+            assert_eq!(d(bad), Err(Invalid), "{bad}");
+        }
+    }
+
+    #[test]
+    fn flags() {
+        for (s, v) in [("Y", true), ("yes", true), ("TRUE", true), ("1", true)] {
+            assert_eq!(flag(s.as_bytes()), Ok(Some(v)));
+        }
+        for s in ["N", "No", "false", "0"] {
+            assert_eq!(flag(s.as_bytes()), Ok(Some(false)));
+        }
+        assert_eq!(flag(b" "), Ok(None));
+        assert_eq!(flag(b"maybe"), Err(Invalid));
+    }
+
+    #[test]
+    fn hts_numbers() {
+        let h = hts(b"9903.01.25").unwrap().unwrap();
+        assert_eq!(h.as_str(), "99030125");
+        assert!(h.is_ieepa() && h.is_chapter_99());
+        assert!(hts(b"99030225").unwrap().unwrap().is_ieepa());
+        for not in ["99030301", "99038803", "99039101", "9903", "8471300100"] {
+            assert!(!hts(not.as_bytes()).unwrap().unwrap().is_ieepa(), "{not}");
+        }
+        assert_eq!(hts(b""), Ok(None));
+        assert_eq!(hts(b"ABC"), Err(Invalid));
+        assert_eq!(hts(b"990"), Err(Invalid));
+        assert_eq!(hts(b"1234567890123"), Err(Invalid));
+    }
+
+    #[test]
+    fn entry_types() {
+        assert_eq!(entry_type(b"01"), Ok(Some(1)));
+        assert_eq!(entry_type(b"1"), Ok(Some(1)));
+        assert_eq!(entry_type(b"47"), Ok(Some(47)));
+        assert_eq!(entry_type(b"06 - Consumption FTZ"), Ok(Some(6)));
+        assert_eq!(entry_type(b""), Ok(None));
+        assert_eq!(entry_type(b"X1"), Err(Invalid));
+        assert_eq!(entry_type(b"101"), Err(Invalid));
+    }
+
+    #[test]
+    fn windows_1252_text() {
+        assert_eq!(text(b"Caf\xe9 \x93Co\x94"), "Café “Co”");
+        assert_eq!(text("Café".as_bytes()), "Café");
+    }
+}

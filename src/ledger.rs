@@ -1,0 +1,536 @@
+//! State kept per entry while ES-003 rows stream past: the entry's header values (the same
+//! on every row of an entry), its IEEPA totals per input file, where its rows came from, and
+//! every row that could not be read. Memory grows with entries, not rows.
+//!
+//! Consecutive rows of one entry usually repeat the same header values; those are compared
+//! as bytes and parsed only when they change.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::entry::EntryNumber;
+use crate::es003::values::{self, Invalid};
+use crate::es003::{ColumnMap, Field, Row, RowSink};
+use crate::money::Cents;
+
+/// Most row problems kept per entry (and for rows without an entry); the rest are counted.
+const MAX_ISSUES: usize = 10;
+
+/// Text values that repeat across many entries (statuses, importers), stored once.
+#[derive(Default, Debug)]
+pub struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    values: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        &self.values[id as usize]
+    }
+}
+
+/// A set of fields, as bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FieldSet(u32);
+
+impl FieldSet {
+    pub fn insert(&mut self, f: Field) {
+        self.0 |= 1 << f as u32;
+    }
+    pub fn contains(self, f: Field) -> bool {
+        self.0 & (1 << f as u32) != 0
+    }
+    pub fn union(self, other: FieldSet) -> FieldSet {
+        FieldSet(self.0 | other.0)
+    }
+    pub fn of_columns(map: &ColumnMap) -> FieldSet {
+        let mut s = FieldSet::default();
+        for f in Field::ALL {
+            if map.get(f).is_some() {
+                s.insert(f);
+            }
+        }
+        s
+    }
+}
+
+/// The entry-level values of an entry; text values are [`Interner`] ids.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeaderValues {
+    pub importer_number: Option<u32>,
+    pub importer_name: Option<u32>,
+    pub entry_type: Option<u8>,
+    pub entry_date: Option<NaiveDate>,
+    pub summary_date: Option<NaiveDate>,
+    pub reconciliation: Option<bool>,
+    pub summary_status: Option<u32>,
+    pub control_status: Option<u32>,
+    pub liquidation_status: Option<u32>,
+    pub liquidation_date: Option<NaiveDate>,
+    pub protest_status: Option<u32>,
+}
+
+/// The fields read once per entry, in a fixed order.
+const HEADER_FIELDS: [Field; 11] = [
+    Field::ImporterNumber,
+    Field::ImporterName,
+    Field::EntryType,
+    Field::EntryDate,
+    Field::EntrySummaryDate,
+    Field::ReconciliationFlag,
+    Field::SummaryStatus,
+    Field::ControlStatus,
+    Field::LiquidationStatus,
+    Field::LiquidationDate,
+    Field::ProtestStatus,
+];
+
+/// What the tariff rows of an entry in one file add up to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LineTotals {
+    pub rows: u32,
+    pub ieepa_rows: u32,
+    pub ieepa_duty: Cents,
+    pub ieepa_goods_value_rows: u32,
+}
+
+/// An entry's rows in one input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileRows {
+    pub file: u32,
+    pub first_line: u64,
+    pub last_line: u64,
+    pub totals: LineTotals,
+}
+
+/// A row, or a value on it, that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowIssue {
+    pub file: u32,
+    pub line: u64,
+    pub message: String,
+}
+
+/// What few entries need: rows in further files, row problems, conflicts.
+#[derive(Clone, Debug, Default)]
+pub struct Extra {
+    pub more_files: Vec<FileRows>,
+    pub issues: Vec<RowIssue>,
+    pub issue_count: u32,
+    pub conflicts: Vec<RowIssue>,
+}
+
+/// Everything known of one entry.
+#[derive(Clone, Debug)]
+pub struct EntryState {
+    /// The normalised number, or `None` when the value is not 11 letters/digits.
+    pub number: Option<EntryNumber>,
+    /// The value as first written.
+    pub raw: Box<str>,
+    pub header: HeaderValues,
+    pub first_file: FileRows,
+    /// Columns present in the files this entry came from.
+    pub columns: FieldSet,
+    /// Fields with a value that could not be read on some row.
+    pub unreadable: FieldSet,
+    pub extra: Option<Box<Extra>>,
+}
+
+impl EntryState {
+    /// The entry's rows, file by file.
+    pub fn files(&self) -> impl Iterator<Item = &FileRows> {
+        std::iter::once(&self.first_file).chain(self.extra.iter().flat_map(|e| e.more_files.iter()))
+    }
+
+    pub fn issue_count(&self) -> u32 {
+        self.extra.as_ref().map_or(0, |e| e.issue_count)
+    }
+
+    pub fn issues(&self) -> &[RowIssue] {
+        self.extra.as_ref().map_or(&[], |e| &e.issues)
+    }
+
+    pub fn conflicts(&self) -> &[RowIssue] {
+        self.extra.as_ref().map_or(&[], |e| &e.conflicts)
+    }
+
+    fn extra(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    fn issue(&mut self, file: u32, line: u64, message: String) {
+        let x = self.extra();
+        x.issue_count += 1;
+        if x.issues.len() < MAX_ISSUES {
+            x.issues.push(RowIssue {
+                file,
+                line,
+                message,
+            });
+        }
+    }
+
+    fn rows_in(&mut self, file: u32, line: u64) -> &mut FileRows {
+        if self.first_file.file != file
+            && self
+                .extra
+                .as_ref()
+                .is_none_or(|x| x.more_files.last().is_none_or(|f| f.file != file))
+        {
+            self.extra().more_files.push(FileRows {
+                file,
+                first_line: line,
+                last_line: line,
+                totals: LineTotals::default(),
+            });
+        }
+        let rows = if self.first_file.file == file {
+            &mut self.first_file
+        } else {
+            self.extra
+                .as_mut()
+                .and_then(|x| x.more_files.last_mut())
+                .expect("pushed above")
+        };
+        rows.last_line = line;
+        rows
+    }
+}
+
+/// All entries of all inputs, in the order first seen.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    pub entries: Vec<EntryState>,
+    index: HashMap<EntryNumber, u32>,
+    malformed: HashMap<Box<str>, u32>,
+    pub strings: Interner,
+    /// Rows that have values but no entry number.
+    pub orphan_rows: Vec<RowIssue>,
+    pub orphan_count: u64,
+    pub blank_rows: u64,
+    pub rows_read: u64,
+}
+
+impl Ledger {
+    /// A sink for the rows of input `file`, whose header is `columns` / `names`.
+    pub fn file<'a>(
+        &'a mut self,
+        file: u32,
+        columns: &ColumnMap,
+        names: &'a [String],
+    ) -> FileSink<'a> {
+        FileSink {
+            ledger: self,
+            cols: FileColumns {
+                file,
+                entry_col: columns.get(Field::EntryNumber).unwrap_or(0),
+                hts_col: columns.get(Field::Hts).unwrap_or(0),
+                duty_col: columns.get(Field::Duty).unwrap_or(0),
+                goods_col: columns.get(Field::GoodsValue),
+                header_cols: HEADER_FIELDS.map(|f| columns.get(f)),
+                present: FieldSet::of_columns(columns),
+                names,
+            },
+            prev: None,
+            prev_header: Default::default(),
+        }
+    }
+
+    fn entry_index(&mut self, raw: &[u8], file: u32, line: u64, columns: FieldSet) -> u32 {
+        let number = EntryNumber::parse_bytes(raw);
+        let found = match &number {
+            Some(n) => self.index.get(n).copied(),
+            None => self.malformed.get(values::text(raw).trim()).copied(),
+        };
+        if let Some(i) = found {
+            return i;
+        }
+        let i = self.entries.len() as u32;
+        let text = values::text(raw).trim().to_string();
+        match number {
+            Some(n) => {
+                self.index.insert(n, i);
+            }
+            None => {
+                self.malformed.insert(text.as_str().into(), i);
+            }
+        }
+        self.entries.push(EntryState {
+            number,
+            raw: text.into(),
+            header: HeaderValues::default(),
+            first_file: FileRows {
+                file,
+                first_line: line,
+                last_line: line,
+                totals: LineTotals::default(),
+            },
+            columns,
+            unreadable: FieldSet::default(),
+            extra: None,
+        });
+        i
+    }
+}
+
+/// Receives the rows of one input file.
+pub struct FileSink<'a> {
+    ledger: &'a mut Ledger,
+    cols: FileColumns<'a>,
+    /// The entry of the previous row, and its header cells.
+    prev: Option<u32>,
+    prev_header: [Vec<u8>; HEADER_FIELDS.len()],
+}
+
+/// Where a file's columns are, resolved once.
+struct FileColumns<'a> {
+    file: u32,
+    entry_col: usize,
+    hts_col: usize,
+    duty_col: usize,
+    goods_col: Option<usize>,
+    header_cols: [Option<usize>; HEADER_FIELDS.len()],
+    present: FieldSet,
+    names: &'a [String],
+}
+
+impl FileColumns<'_> {
+    fn name(&self, col: usize) -> &str {
+        self.names.get(col).map_or("?", |s| s.trim())
+    }
+
+    fn is_blank<R: Row + ?Sized>(&self, row: &R) -> bool {
+        let used = [
+            Some(self.entry_col),
+            Some(self.hts_col),
+            Some(self.duty_col),
+            self.goods_col,
+        ];
+        used.into_iter()
+            .chain(self.header_cols)
+            .flatten()
+            .all(|c| row.cell(c).is_none_or(|v| v.trim_ascii().is_empty()))
+    }
+}
+
+impl RowSink for FileSink<'_> {
+    fn row<R: Row + ?Sized>(&mut self, line: u64, row: &R) {
+        let ledger = &mut *self.ledger;
+        let c = &self.cols;
+        ledger.rows_read += 1;
+        let raw_entry = row.cell(c.entry_col).unwrap_or_default();
+        if raw_entry.trim_ascii().is_empty() {
+            if c.is_blank(row) {
+                ledger.blank_rows += 1;
+            } else {
+                ledger.orphan_count += 1;
+                if ledger.orphan_rows.len() < MAX_ISSUES {
+                    ledger.orphan_rows.push(RowIssue {
+                        file: c.file,
+                        line,
+                        message: format!("no {} on this row", c.name(c.entry_col)),
+                    });
+                }
+            }
+            return;
+        }
+        let idx = ledger.entry_index(raw_entry, c.file, line, c.present);
+        let entry = &mut ledger.entries[idx as usize];
+        entry.columns = entry.columns.union(c.present);
+        entry.rows_in(c.file, line).totals.rows += 1;
+
+        // Entry-level values: skipped when the same entry repeats the same cells.
+        let same = self.prev == Some(idx)
+            && c.header_cols
+                .iter()
+                .zip(&self.prev_header)
+                .all(|(col, prev)| {
+                    col.is_none_or(|i| row.cell(i).unwrap_or_default() == prev.as_slice())
+                });
+        if !same {
+            for (k, col) in c.header_cols.iter().enumerate() {
+                let Some(col) = *col else { continue };
+                let field = HEADER_FIELDS[k];
+                let Some(cell) = row.cell(col) else {
+                    let msg = format!("the row ends before the `{}` column", c.names[col].trim());
+                    entry.issue(c.file, line, msg);
+                    entry.unreadable.insert(field);
+                    continue;
+                };
+                match merge_header(entry, &mut ledger.strings, field, cell) {
+                    Ok(()) => {}
+                    Err(MergeError::Invalid(what)) => {
+                        let msg = format!("{} `{}` is not {what}", c.name(col), shown(Some(cell)));
+                        entry.issue(c.file, line, msg);
+                        entry.unreadable.insert(field);
+                    }
+                    Err(MergeError::Conflict { old, new }) => {
+                        let message = format!(
+                            "{} `{new}` differs from `{old}` on an earlier row",
+                            c.name(col)
+                        );
+                        entry.extra().conflicts.push(RowIssue {
+                            file: c.file,
+                            line,
+                            message,
+                        });
+                    }
+                }
+                let prev = &mut self.prev_header[k];
+                prev.clear();
+                prev.extend_from_slice(cell);
+            }
+            self.prev = Some(idx);
+        }
+
+        // Tariff-line values.
+        let cell = |i: usize| row.cell(i);
+        let hts = match cell(c.hts_col).map(values::hts) {
+            Some(Ok(Some(h))) => Some(h),
+            Some(Ok(None)) => {
+                let msg = format!("no {} on this row", c.name(c.hts_col));
+                entry.issue(c.file, line, msg);
+                entry.unreadable.insert(Field::Hts);
+                None
+            }
+            other => {
+                let shown = shown(cell(c.hts_col));
+                let msg = match other {
+                    None => format!("the row ends before the `{}` column", c.name(c.hts_col)),
+                    _ => format!("{} `{shown}` is not an HTS number", c.name(c.hts_col)),
+                };
+                entry.issue(c.file, line, msg);
+                entry.unreadable.insert(Field::Hts);
+                None
+            }
+        };
+        let duty = match cell(c.duty_col).map(Cents::parse) {
+            Some(Ok(d)) => d.unwrap_or_default(),
+            other => {
+                let msg = match other {
+                    None => format!("the row ends before the `{}` column", c.name(c.duty_col)),
+                    _ => format!(
+                        "{} `{}` is not an amount",
+                        c.name(c.duty_col),
+                        shown(cell(c.duty_col))
+                    ),
+                };
+                entry.issue(c.file, line, msg);
+                entry.unreadable.insert(Field::Duty);
+                Cents::ZERO
+            }
+        };
+        if hts.is_some_and(|h| h.is_ieepa()) {
+            let file = c.file;
+            let goods = c.goods_col.map(|g| (g, cell(g).map(Cents::parse)));
+            let t = &mut entry.rows_in(file, line).totals;
+            t.ieepa_rows += 1;
+            t.ieepa_duty = t.ieepa_duty.saturating_add(duty);
+            match goods {
+                Some((_, Some(Ok(Some(v))))) if v > Cents::ZERO => t.ieepa_goods_value_rows += 1,
+                Some((g, Some(Err(_)))) => {
+                    let msg = format!("{} `{}` is not an amount", c.name(g), shown(cell(g)));
+                    entry.issue(file, line, msg);
+                    entry.unreadable.insert(Field::GoodsValue);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn shown(cell: Option<&[u8]>) -> String {
+    let t = values::text(cell.unwrap_or_default());
+    let t = t.trim();
+    if t.chars().count() > 40 {
+        format!("{}…", t.chars().take(40).collect::<String>())
+    } else {
+        t.to_string()
+    }
+}
+
+/// A header value that could not be read, or that differs from the entry's earlier one.
+enum MergeError {
+    Invalid(&'static str),
+    Conflict { old: String, new: String },
+}
+
+fn set<T: PartialEq + Clone>(
+    slot: &mut Option<T>,
+    new: Option<T>,
+    show: impl Fn(&T) -> String,
+) -> Result<(), MergeError> {
+    match (slot.as_ref(), new) {
+        (_, None) => Ok(()),
+        (None, Some(n)) => {
+            *slot = Some(n);
+            Ok(())
+        }
+        (Some(o), Some(n)) if *o == n => Ok(()),
+        (Some(o), Some(n)) => Err(MergeError::Conflict {
+            old: show(o),
+            new: show(&n),
+        }),
+    }
+}
+
+/// Parses one header cell and records it on the entry.
+fn merge_header(
+    entry: &mut EntryState,
+    strings: &mut Interner,
+    field: Field,
+    cell: &[u8],
+) -> Result<(), MergeError> {
+    let h = &mut entry.header;
+    let date = |c: &[u8]| values::date(c).map_err(|Invalid| MergeError::Invalid("a date"));
+    let show_date = |d: &NaiveDate| d.to_string();
+    let mut text_id = |c: &[u8]| -> Option<u32> {
+        let t = values::text(c);
+        let t = t.trim();
+        (!t.is_empty()).then(|| strings.intern(t))
+    };
+    // Interned ids are shown by id here; conflicts on text fields show the raw text below.
+    match field {
+        Field::EntryType => {
+            let v =
+                values::entry_type(cell).map_err(|Invalid| MergeError::Invalid("an entry type"))?;
+            set(&mut h.entry_type, v, |t| format!("{t:02}"))
+        }
+        Field::EntryDate => set(&mut h.entry_date, date(cell)?, show_date),
+        Field::EntrySummaryDate => set(&mut h.summary_date, date(cell)?, show_date),
+        Field::LiquidationDate => set(&mut h.liquidation_date, date(cell)?, show_date),
+        Field::ReconciliationFlag => {
+            let v = values::flag(cell).map_err(|Invalid| MergeError::Invalid("a Y/N flag"))?;
+            set(&mut h.reconciliation, v, |b| {
+                if *b { "Y" } else { "N" }.to_string()
+            })
+        }
+        _ => {
+            let slot = match field {
+                Field::ImporterNumber => &mut h.importer_number,
+                Field::ImporterName => &mut h.importer_name,
+                Field::SummaryStatus => &mut h.summary_status,
+                Field::ControlStatus => &mut h.control_status,
+                Field::LiquidationStatus => &mut h.liquidation_status,
+                _ => &mut h.protest_status,
+            };
+            let id = text_id(cell);
+            let old = *slot;
+            set(slot, id, |i| i.to_string()).map_err(|_| MergeError::Conflict {
+                old: old.map(|i| strings.get(i).to_string()).unwrap_or_default(),
+                new: values::text(cell).trim().to_string(),
+            })
+        }
+    }
+}

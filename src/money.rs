@@ -1,0 +1,190 @@
+//! Money as exact integer cents: parsing the amounts ES-003 exports carry (`$2,567.49`,
+//! `2567.49`, `(12.00)`, `-12.00`) and printing them back. No floating point is ever summed.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// A value that is not an amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotAnAmount;
+
+/// An amount in cents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cents(pub i64);
+
+impl Cents {
+    pub const ZERO: Cents = Cents(0);
+
+    /// Parses an amount: optional `$`, thousands separators, up to two decimals (further
+    /// decimals must be zeros), a leading `-` or parentheses for negatives. Blank is `None`
+    /// inside `Ok`; anything else that is not an amount is an error.
+    pub fn parse(raw: &[u8]) -> Result<Option<Cents>, NotAnAmount> {
+        let mut s = raw.trim_ascii();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let mut negative = false;
+        if let Some(inner) = s.strip_prefix(b"(").and_then(|x| x.strip_suffix(b")")) {
+            negative = true;
+            s = inner.trim_ascii();
+        }
+        if let Some(rest) = s.strip_prefix(b"-") {
+            if negative {
+                return Err(NotAnAmount);
+            }
+            negative = true;
+            s = rest.trim_ascii();
+        }
+        s = s.strip_prefix(b"$").unwrap_or(s).trim_ascii();
+        if let Some(rest) = s.strip_prefix(b"-") {
+            // `$-12.00`
+            if negative {
+                return Err(NotAnAmount);
+            }
+            negative = true;
+            s = rest;
+        }
+        let (int, frac) = match s.iter().position(|&b| b == b'.') {
+            Some(p) => (&s[..p], &s[p + 1..]),
+            None => (s, &b""[..]),
+        };
+        if int.is_empty() && frac.is_empty() {
+            return Err(NotAnAmount);
+        }
+        let mut units: i64 = 0;
+        let mut digits = 0;
+        for &b in int {
+            match b {
+                b'0'..=b'9' => {
+                    units = units
+                        .checked_mul(10)
+                        .and_then(|u| u.checked_add(i64::from(b - b'0')))
+                        .ok_or(NotAnAmount)?;
+                    digits += 1;
+                }
+                b',' if digits > 0 => {}
+                _ => return Err(NotAnAmount),
+            }
+        }
+        if !frac.iter().all(u8::is_ascii_digit) {
+            return Err(NotAnAmount);
+        }
+        let (cents_part, rest) = frac.split_at(frac.len().min(2));
+        if rest.iter().any(|&b| b != b'0') {
+            // Fractions of a cent: ES-003 amounts never have them.
+            return Err(NotAnAmount);
+        }
+        let mut cents = 0i64;
+        for i in 0..2 {
+            cents = cents * 10 + cents_part.get(i).map_or(0, |&b| i64::from(b - b'0'));
+        }
+        let total = units
+            .checked_mul(100)
+            .and_then(|u| u.checked_add(cents))
+            .ok_or(NotAnAmount)?;
+        Ok(Some(Cents(if negative { -total } else { total })))
+    }
+
+    pub fn checked_add(self, other: Cents) -> Option<Cents> {
+        self.0.checked_add(other.0).map(Cents)
+    }
+
+    /// Adds, saturating at the extremes (only hostile input gets there).
+    pub fn saturating_add(self, other: Cents) -> Cents {
+        Cents(self.0.saturating_add(other.0))
+    }
+
+    /// `$12,345.67`, for people.
+    pub fn dollars(self) -> String {
+        let plain = self.to_string();
+        let (sign, rest) = plain
+            .strip_prefix('-')
+            .map_or(("", plain.as_str()), |r| ("-", r));
+        let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("{sign}${grouped}.{frac}")
+    }
+}
+
+/// `12345.67`, `-0.05`: a plain decimal, for files and JSON.
+impl fmt::Display for Cents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl Serialize for Cents {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn p(s: &str) -> Result<Option<i64>, NotAnAmount> {
+        Cents::parse(s.as_bytes()).map(|c| c.map(|c| c.0))
+    }
+
+    #[test]
+    fn formats_seen_in_exports() {
+        assert_eq!(p("$2,567.49"), Ok(Some(256_749)));
+        assert_eq!(p("2567.49"), Ok(Some(256_749)));
+        assert_eq!(p("2567.4"), Ok(Some(256_740)));
+        assert_eq!(p("2567"), Ok(Some(256_700)));
+        assert_eq!(p(".5"), Ok(Some(50)));
+        assert_eq!(p("(12.00)"), Ok(Some(-1200)));
+        assert_eq!(p("-12.00"), Ok(Some(-1200)));
+        assert_eq!(p("$-12.00"), Ok(Some(-1200)));
+        assert_eq!(p("-$12.00"), Ok(Some(-1200)));
+        assert_eq!(p(" 1.230 "), Ok(Some(123)));
+        assert_eq!(p(""), Ok(None));
+        assert_eq!(p("  "), Ok(None));
+    }
+
+    #[test]
+    fn not_amounts() {
+        for bad in [
+            "N/A", "1.234", "12.3.4", "$", "-", "1e5", ",12", "--1", "(-1)", "1 2",
+        ] {
+            assert_eq!(p(bad), Err(NotAnAmount), "{bad}");
+        }
+        assert_eq!(p("99999999999999999999"), Err(NotAnAmount));
+    }
+
+    #[test]
+    fn printing() {
+        assert_eq!(Cents(256_749).to_string(), "2567.49");
+        assert_eq!(Cents(-5).to_string(), "-0.05");
+        assert_eq!(Cents(0).to_string(), "0.00");
+        assert_eq!(Cents(123_456_789).dollars(), "$1,234,567.89");
+        assert_eq!(Cents(-100_000).dollars(), "-$1,000.00");
+        assert_eq!(Cents(99).dollars(), "$0.99");
+    }
+
+    proptest! {
+        #[test]
+        fn display_round_trips(c in -1_000_000_000_000i64..1_000_000_000_000) {
+            let s = Cents(c).to_string();
+            prop_assert_eq!(Cents::parse(s.as_bytes()), Ok(Some(Cents(c))));
+            let d = Cents(c).dollars();
+            prop_assert_eq!(Cents::parse(d.as_bytes()), Ok(Some(Cents(c))));
+        }
+
+        #[test]
+        fn never_panics(s in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let _ = Cents::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! `cape prepare`: from ES-003 exports to ready declarations. Opens every input and maps its
+//! columns first (a missing required column stops the run before anything is written),
+//! streams the rows into the per-entry ledger, decides every entry, plans the declaration
+//! files, and writes all outputs, each complete or not at all.
+
+mod plan;
+mod progress;
+
+use std::path::{Path, PathBuf};
+
+use crate::declaration;
+use crate::eligibility::{self, Decision, RuleOptions, Verdict};
+use crate::es003::{self, Field, InputFormat, InputSpec, ReadError};
+use crate::ledger::Ledger;
+use crate::output::{self, OutputError};
+use crate::report;
+use crate::validation_result::{self, ValidationResult};
+
+pub use plan::{DeclarationFile, SplitBy};
+
+/// The name of the per-entry report.
+pub const ENTRIES_FILE: &str = "cape_entries.csv";
+
+/// A resolved `cape prepare` run.
+#[derive(Clone, Debug)]
+pub struct PrepareConfig {
+    pub inputs: Vec<InputSpec>,
+    pub out_dir: PathBuf,
+    pub rules: RuleOptions,
+    pub split_by: SplitBy,
+    pub max_entries: usize,
+    /// Show progress on stderr (only when it is a terminal).
+    pub progress: bool,
+}
+
+/// Why `cape prepare` could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("{path}: cannot create the output folder")]
+    OutDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One input as it was read.
+#[derive(Clone, Debug)]
+pub struct InputInfo {
+    pub path: PathBuf,
+    pub format: InputFormat,
+    pub sheet: Option<String>,
+    pub header_line: u64,
+    pub rows: u64,
+    /// Optional columns the input lacks.
+    pub missing: Vec<Field>,
+}
+
+/// Everything a run found and wrote.
+pub struct Prepared {
+    pub inputs: Vec<InputInfo>,
+    pub ledger: Ledger,
+    /// One verdict per ledger entry, same order.
+    pub verdicts: Vec<Verdict>,
+    /// The declaration file of each ledger entry, if any.
+    pub placed: Vec<Option<usize>>,
+    pub declarations: Vec<DeclarationFile>,
+    pub validation_result: ValidationResult,
+    pub written: Vec<PathBuf>,
+    pub removed: Vec<PathBuf>,
+}
+
+impl Prepared {
+    pub fn count(&self, d: Decision) -> usize {
+        self.verdicts.iter().filter(|v| v.decision == d).count()
+    }
+}
+
+/// Runs `cape prepare`.
+pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
+    // Every input's header first: nothing is read or written if one lacks a column.
+    let opened = cfg
+        .inputs
+        .iter()
+        .map(es003::open)
+        .collect::<Result<Vec<_>, _>>()?;
+    let input_paths: Vec<PathBuf> = cfg.inputs.iter().map(|i| i.path.clone()).collect();
+    let out = |name: &str| cfg.out_dir.join(name);
+    for name in [validation_result::FILE_NAME, ENTRIES_FILE] {
+        output::ensure_not_input(&out(name), &input_paths)?;
+    }
+
+    let mut ledger = Ledger::default();
+    let mut inputs = Vec::new();
+    for (i, o) in opened.into_iter().enumerate() {
+        let header = o.header.clone();
+        let info = InputInfo {
+            path: o.path.clone(),
+            format: o.format,
+            sheet: header.sheet.clone(),
+            header_line: header.line,
+            rows: 0,
+            missing: Field::ALL
+                .into_iter()
+                .filter(|f| header.columns.get(*f).is_none())
+                .collect(),
+        };
+        let before = ledger.rows_read;
+        {
+            let mut sink = ledger.file(i as u32, &header.columns, &header.names);
+            let mut sink = progress::Progress::new(&mut sink, &o.path, cfg.progress);
+            o.read_rows(&mut sink)?;
+        }
+        inputs.push(InputInfo {
+            rows: ledger.rows_read - before,
+            ..info
+        });
+    }
+
+    let verdicts: Vec<Verdict> = ledger
+        .entries
+        .iter()
+        .map(|e| eligibility::decide(e, &ledger.strings, &cfg.rules))
+        .collect();
+    let (declarations, placed) = plan::plan(&ledger, &verdicts, cfg.split_by, cfg.max_entries);
+    let validation_result = plan::validation_result(&ledger, &verdicts);
+
+    let mut prepared = Prepared {
+        inputs,
+        ledger,
+        verdicts,
+        placed,
+        declarations,
+        validation_result,
+        written: Vec::new(),
+        removed: Vec::new(),
+    };
+    write_outputs(cfg, &input_paths, &mut prepared)?;
+    Ok(prepared)
+}
+
+fn write_outputs(
+    cfg: &PrepareConfig,
+    inputs: &[PathBuf],
+    p: &mut Prepared,
+) -> Result<(), PrepareError> {
+    std::fs::create_dir_all(&cfg.out_dir).map_err(|source| PrepareError::OutDir {
+        path: cfg.out_dir.clone(),
+        source,
+    })?;
+    for d in &p.declarations {
+        output::ensure_not_input(&cfg.out_dir.join(&d.name), inputs)?;
+    }
+    for d in &p.declarations {
+        let path = cfg.out_dir.join(&d.name);
+        output::write_atomic(&path, |w| declaration::write_to(w, &d.entries))?;
+        p.written.push(path);
+    }
+    let path = cfg.out_dir.join(validation_result::FILE_NAME);
+    p.validation_result.write_file(&path)?;
+    p.written.push(path);
+    let path = cfg.out_dir.join(ENTRIES_FILE);
+    output::write_atomic(&path, |w| report::entries::write(w, p))?;
+    p.written.push(path);
+    p.removed = remove_stale(&cfg.out_dir, &p.declarations, inputs);
+    Ok(())
+}
+
+/// Removes declaration files an earlier run left in the output folder that this run did
+/// not write, so that no stale declaration is uploaded by mistake.
+fn remove_stale(dir: &Path, written: &[DeclarationFile], inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in listing.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with(declaration::TEMPLATE_NAME) && name.ends_with(".csv");
+        let path = entry.path();
+        if ours
+            && !written.iter().any(|d| d.name == name)
+            && output::ensure_not_input(&path, inputs).is_ok()
+            && std::fs::remove_file(&path).is_ok()
+        {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}

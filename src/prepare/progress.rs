@@ -1,0 +1,55 @@
+//! Progress on stderr while large inputs are read, only when stderr is a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::es003::{Row, RowSink};
+
+/// Rows between two looks at the clock.
+const CHECK_EVERY: u64 = 1 << 16;
+/// How long a read runs before progress shows.
+const AFTER: Duration = Duration::from_millis(500);
+
+/// Passes rows on to `inner`, now and then saying how far it got.
+pub struct Progress<'a, S> {
+    inner: &'a mut S,
+    label: String,
+    enabled: bool,
+    rows: u64,
+    started: Instant,
+    shown: bool,
+}
+
+impl<'a, S> Progress<'a, S> {
+    pub fn new(inner: &'a mut S, path: &Path, wanted: bool) -> Self {
+        Progress {
+            inner,
+            label: path.display().to_string(),
+            enabled: wanted && std::io::stderr().is_terminal(),
+            rows: 0,
+            started: Instant::now(),
+            shown: false,
+        }
+    }
+}
+
+impl<S: RowSink> RowSink for Progress<'_, S> {
+    fn row<R: Row + ?Sized>(&mut self, line: u64, row: &R) {
+        self.inner.row(line, row);
+        self.rows += 1;
+        if self.enabled && self.rows.is_multiple_of(CHECK_EVERY) && self.started.elapsed() > AFTER {
+            eprint!("\r{}: {} rows read…", self.label, self.rows);
+            let _ = std::io::stderr().flush();
+            self.shown = true;
+        }
+    }
+}
+
+impl<S> Drop for Progress<'_, S> {
+    fn drop(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! The summary of a `prepare` run: counts and IEEPA duty per decision, reasons by code,
+//! rules not checked for want of a column, row problems, the nearest deadlines and the files
+//! written. Rendered for people (stderr, read in ten seconds) or as one JSON document.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::eligibility::Decision;
+use crate::es003::Field;
+use crate::money::Cents;
+use crate::prepare::{PrepareConfig, Prepared};
+use crate::report::entries::shown_number;
+use crate::rules::Rule;
+
+/// The optional columns whose absence leaves a rule unchecked.
+const CHECKED_BY: [(Field, Rule); 8] = [
+    (Field::EntryType, Rule::ExcludedEntryType),
+    (Field::ReconciliationFlag, Rule::ReconciliationFlagged),
+    (Field::SummaryStatus, Rule::StatusNotAccepted),
+    (Field::ControlStatus, Rule::TradeControl),
+    (Field::ProtestStatus, Rule::OpenProtest),
+    (Field::ImporterNumber, Rule::ImporterMismatch),
+    (Field::EntryDate, Rule::OutsideIeepaWindow),
+    (Field::GoodsValue, Rule::IeepaGoodsValue),
+];
+
+#[derive(Serialize)]
+pub struct Bucket {
+    pub entries: usize,
+    pub ieepa_duty: Cents,
+}
+
+#[derive(Serialize)]
+pub struct NotChecked {
+    pub rule: Rule,
+    pub column: &'static str,
+    pub inputs: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct Deadline {
+    pub entry_number: String,
+    pub last_cape_day: NaiveDate,
+    pub days_left: i64,
+    pub ieepa_duty: Cents,
+}
+
+#[derive(Serialize)]
+pub struct InputJson {
+    pub path: String,
+    pub format: &'static str,
+    pub sheet: Option<String>,
+    pub header_line: u64,
+    pub rows: u64,
+}
+
+#[derive(Serialize)]
+pub struct DeclarationJson {
+    pub path: String,
+    pub entries: usize,
+    pub key: Option<String>,
+}
+
+/// Everything the summary says.
+#[derive(Serialize)]
+pub struct Summary {
+    pub as_of: NaiveDate,
+    pub inputs: Vec<InputJson>,
+    pub rows: u64,
+    pub entries: usize,
+    pub eligible: usize,
+    pub excluded: usize,
+    pub review: usize,
+    pub ieepa_duty_eligible: Cents,
+    pub ieepa_duty_excluded: Cents,
+    pub ieepa_duty_review: Cents,
+    pub reasons: BTreeMap<&'static str, usize>,
+    pub warnings: BTreeMap<&'static str, usize>,
+    pub not_checked: Vec<NotChecked>,
+    pub row_problems: u64,
+    pub row_problem_examples: Vec<String>,
+    pub rows_without_entry_number: u64,
+    pub nearest_deadlines: Vec<Deadline>,
+    pub declarations: Vec<DeclarationJson>,
+    pub written: Vec<String>,
+    pub removed_stale: Vec<String>,
+}
+
+impl Summary {
+    pub fn new(cfg: &PrepareConfig, p: &Prepared) -> Summary {
+        let bucket = |d: Decision| Bucket {
+            entries: p.count(d),
+            ieepa_duty: p
+                .verdicts
+                .iter()
+                .filter(|v| v.decision == d)
+                .fold(Cents::ZERO, |a, v| a.saturating_add(v.ieepa_duty)),
+        };
+        let (eligible, excluded, review) = (
+            bucket(Decision::Eligible),
+            bucket(Decision::Excluded),
+            bucket(Decision::Review),
+        );
+        let mut reasons = BTreeMap::new();
+        let mut warnings = BTreeMap::new();
+        for v in &p.verdicts {
+            for r in &v.reasons {
+                *reasons.entry(r.code()).or_insert(0) += 1;
+            }
+            for w in &v.warnings {
+                *warnings.entry(w.code()).or_insert(0) += 1;
+            }
+        }
+        let path = |i: usize| p.inputs[i].path.display().to_string();
+        let mut not_checked = Vec::new();
+        for (field, rule) in CHECKED_BY {
+            if rule == Rule::ImporterMismatch && cfg.rules.importer.is_none() {
+                continue;
+            }
+            let lacking: Vec<String> = (0..p.inputs.len())
+                .filter(|&i| p.inputs[i].missing.contains(&field))
+                .map(path)
+                .collect();
+            if !lacking.is_empty() {
+                not_checked.push(NotChecked {
+                    rule,
+                    column: field.header(),
+                    inputs: lacking,
+                });
+            }
+        }
+        let mut examples = Vec::new();
+        let mut row_problems = p.ledger.orphan_count;
+        for e in &p.ledger.entries {
+            row_problems += u64::from(e.issue_count());
+            for i in e.issues() {
+                if examples.len() < 5 {
+                    examples.push(format!(
+                        "{}:{}: {}",
+                        path(i.file as usize),
+                        i.line,
+                        i.message
+                    ));
+                }
+            }
+        }
+        for i in p
+            .ledger
+            .orphan_rows
+            .iter()
+            .take(5usize.saturating_sub(examples.len()))
+        {
+            examples.push(format!(
+                "{}:{}: {}",
+                path(i.file as usize),
+                i.line,
+                i.message
+            ));
+        }
+        let mut nearest: Vec<Deadline> = p
+            .ledger
+            .entries
+            .iter()
+            .zip(&p.verdicts)
+            .filter(|(_, v)| v.decision != Decision::Excluded && v.days_since_liquidation.is_some())
+            .filter_map(|(e, v)| {
+                let last = v.last_cape_day?;
+                Some(Deadline {
+                    entry_number: shown_number(e),
+                    last_cape_day: last,
+                    days_left: (last - cfg.rules.as_of).num_days(),
+                    ieepa_duty: v.ieepa_duty,
+                })
+            })
+            .collect();
+        nearest.sort_by(|a, b| {
+            (a.last_cape_day, &a.entry_number).cmp(&(b.last_cape_day, &b.entry_number))
+        });
+        nearest.truncate(5);
+        let shown = |x: &std::path::PathBuf| x.display().to_string();
+        Summary {
+            as_of: cfg.rules.as_of,
+            inputs: p
+                .inputs
+                .iter()
+                .map(|i| InputJson {
+                    path: i.path.display().to_string(),
+                    format: match i.format {
+                        crate::es003::InputFormat::Csv => "csv",
+                        crate::es003::InputFormat::Tsv => "tsv",
+                        crate::es003::InputFormat::Xlsx => "xlsx",
+                    },
+                    sheet: i.sheet.clone(),
+                    header_line: i.header_line,
+                    rows: i.rows,
+                })
+                .collect(),
+            rows: p.ledger.rows_read,
+            entries: p.ledger.entries.len(),
+            eligible: eligible.entries,
+            excluded: excluded.entries,
+            review: review.entries,
+            ieepa_duty_eligible: eligible.ieepa_duty,
+            ieepa_duty_excluded: excluded.ieepa_duty,
+            ieepa_duty_review: review.ieepa_duty,
+            reasons,
+            warnings,
+            not_checked,
+            row_problems,
+            row_problem_examples: examples,
+            rows_without_entry_number: p.ledger.orphan_count,
+            nearest_deadlines: nearest,
+            declarations: p
+                .declarations
+                .iter()
+                .map(|d| DeclarationJson {
+                    path: cfg.out_dir.join(&d.name).display().to_string(),
+                    entries: d.entries.len(),
+                    key: d.key.clone(),
+                })
+                .collect(),
+            written: p.written.iter().map(shown).collect(),
+            removed_stale: p.removed.iter().map(shown).collect(),
+        }
+    }
+
+    /// One JSON document.
+    pub fn json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// The summary for people.
+    pub fn human(&self) -> String {
+        let mut s = String::new();
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let _ = writeln!(
+            s,
+            "cape prepare: {} read, {} rows, {} (filing date {})",
+            count(self.inputs.len(), "input", "inputs"),
+            self.rows,
+            count(self.entries, "entry", "entries"),
+            self.as_of
+        );
+        for (label, n, duty) in [
+            ("eligible", self.eligible, self.ieepa_duty_eligible),
+            ("excluded", self.excluded, self.ieepa_duty_excluded),
+            ("review", self.review, self.ieepa_duty_review),
+        ] {
+            let _ = writeln!(s, "  {label:<9}{n:>8}   IEEPA duty {:>16}", duty.dollars());
+        }
+        if !self.reasons.is_empty() {
+            let _ = writeln!(s, "reasons (an entry may have several):");
+            for (code, n) in &self.reasons {
+                let _ = writeln!(s, "  {code:<26}{n:>8}");
+            }
+        }
+        if !self.warnings.is_empty() {
+            let _ = writeln!(s, "warnings:");
+            for (code, n) in &self.warnings {
+                let _ = writeln!(s, "  {code:<26}{n:>8}");
+            }
+        }
+        for nc in &self.not_checked {
+            let inputs = if nc.inputs.len() == self.inputs.len() {
+                String::new()
+            } else {
+                format!(" in {}", nc.inputs.join(", "))
+            };
+            let _ = writeln!(
+                s,
+                "not checked: {} (no {} column{inputs})",
+                nc.rule, nc.column
+            );
+        }
+        if self.reasons.contains_key(Rule::LiquidationUnknown.code()) {
+            let _ = writeln!(
+                s,
+                "  to check the 80-day window, add Liquidation Date and Liquidation Status to the \
+                 ES-003 in ACE's report builder and pull it again, or pass --assume-unliquidated \
+                 if every entry is unliquidated"
+            );
+        }
+        if self.row_problems > 0 {
+            let _ = writeln!(
+                s,
+                "row problems: {} (their entries need review)",
+                self.row_problems
+            );
+            for e in &self.row_problem_examples {
+                let _ = writeln!(s, "  {e}");
+            }
+        }
+        if !self.nearest_deadlines.is_empty() {
+            let _ = writeln!(
+                s,
+                "nearest deadlines (last CAPE day = liquidation + 80 days):"
+            );
+            for d in &self.nearest_deadlines {
+                let _ = writeln!(
+                    s,
+                    "  {}  {}  ({} days)  {}",
+                    d.entry_number,
+                    d.last_cape_day,
+                    d.days_left,
+                    d.ieepa_duty.dollars()
+                );
+            }
+        }
+        if self.declarations.is_empty() {
+            let _ = writeln!(s, "no entry is eligible: no declaration written");
+        }
+        let _ = writeln!(s, "wrote:");
+        for w in &self.written {
+            let n = self
+                .declarations
+                .iter()
+                .find(|d| d.path == *w)
+                .map(|d| d.entries);
+            match n {
+                Some(n) => {
+                    let _ = writeln!(s, "  {w} ({})", count(n, "entry", "entries"));
+                }
+                None => {
+                    let _ = writeln!(s, "  {w}");
+                }
+            }
+        }
+        for r in &self.removed_stale {
+            let _ = writeln!(s, "removed a stale declaration from an earlier run: {r}");
+        }
+        s
+    }
+}
