@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::entry::FilerCode;
 use crate::es003::Field;
 use crate::es003::values::ident;
-use crate::ledger::{EntryState, Interner};
+use crate::ledger::{EntryState, Ledger};
 use crate::money::Cents;
 use crate::rules::Rule;
 
@@ -132,7 +132,8 @@ fn days(d: NaiveDate, n: u64) -> NaiveDate {
 }
 
 /// Applies every rule to `e`.
-pub fn decide(e: &EntryState, strings: &Interner, o: &RuleOptions) -> Verdict {
+pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions) -> Verdict {
+    let strings = &ledger.strings;
     let mut fails: Vec<(Rule, String)> = Vec::new();
     let mut undecided: Vec<(Rule, String)> = Vec::new();
     let mut warns: Vec<(Rule, String)> = Vec::new();
@@ -149,10 +150,10 @@ pub fn decide(e: &EntryState, strings: &Interner, o: &RuleOptions) -> Verdict {
             "the inputs differ on this entry's tariff rows (IEEPA duty or row count)".into(),
         ));
     }
-    for c in e.conflicts().iter().take(1) {
+    for c in e.conflicts() {
         undecided.push((
             Rule::ConflictingValues,
-            format!("line {}: {}", c.line, c.message),
+            format!("{}: {}", ledger.place(c.file, c.line), c.message),
         ));
     }
 
@@ -329,9 +330,9 @@ pub fn decide(e: &EntryState, strings: &Interner, o: &RuleOptions) -> Verdict {
         undecided.push((
             Rule::RowError,
             format!(
-                "{} row problem(s); first at line {}: {}",
+                "{} row problem(s); first at {}: {}",
                 e.issue_count(),
-                first.line,
+                ledger.place(first.file, first.line),
                 first.message
             ),
         ));

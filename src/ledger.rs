@@ -212,6 +212,8 @@ impl EntryState {
 #[derive(Debug, Default)]
 pub struct Ledger {
     pub entries: Vec<EntryState>,
+    /// The inputs' names, by file number.
+    pub inputs: Vec<String>,
     index: HashMap<EntryNumber, u32>,
     malformed: HashMap<Box<str>, u32>,
     pub strings: Interner,
@@ -223,13 +225,23 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// A sink for the rows of input `file`, whose header is `columns` / `names`.
+    /// `input:line`, for messages.
+    pub fn place(&self, file: u32, line: u64) -> String {
+        format!(
+            "{}:{line}",
+            self.inputs.get(file as usize).map_or("?", String::as_str)
+        )
+    }
+
+    /// A sink for the rows of the next input, `name`, whose header is `columns` / `names`.
     pub fn file<'a>(
         &'a mut self,
-        file: u32,
+        name: &str,
         columns: &ColumnMap,
         names: &'a [String],
     ) -> FileSink<'a> {
+        let file = self.inputs.len() as u32;
+        self.inputs.push(name.to_string());
         FileSink {
             ledger: self,
             cols: FileColumns {
@@ -526,11 +538,14 @@ fn merge_header(
                 _ => &mut h.protest_status,
             };
             let id = text_id(cell);
-            let old = *slot;
-            set(slot, id, |i| i.to_string()).map_err(|_| MergeError::Conflict {
-                old: old.map(|i| strings.get(i).to_string()).unwrap_or_default(),
-                new: values::text(cell).trim().to_string(),
-            })
+            match (*slot, id) {
+                // Text differing only in case is the same value.
+                (Some(o), Some(n)) if strings.get(o).eq_ignore_ascii_case(strings.get(n)) => Ok(()),
+                (old, _) => set(slot, id, |i| i.to_string()).map_err(|_| MergeError::Conflict {
+                    old: old.map(|i| strings.get(i).to_string()).unwrap_or_default(),
+                    new: values::text(cell).trim().to_string(),
+                }),
+            }
         }
     }
 }

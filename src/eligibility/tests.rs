@@ -1,1 +1,331 @@
-//! Unit tests of the eligibility rules.
+//! Unit tests of the eligibility rules, on entries built from rows.
+
+use super::*;
+use crate::es003::{ColumnMap, Row, RowSink};
+
+const HEADER: [&str; 12] = [
+    "Entry Summary Number",
+    "HTS Number - Full",
+    "Line Tariff Duty Amount",
+    "Line Tariff Goods Value Amount",
+    "Entry Type Code",
+    "Reconciliation Indicator",
+    "Entry Summary Status",
+    "Control Status",
+    "Liquidation Status",
+    "Liquidation Date",
+    "Protest Status",
+    "Importer Number",
+];
+
+struct Cells<'a>(&'a [&'a str]);
+impl Row for Cells<'_> {
+    fn cell(&self, i: usize) -> Option<&[u8]> {
+        self.0.get(i).map(|s| s.as_bytes())
+    }
+}
+
+/// An ordinary eligible entry's two rows, with `set` applied to both: (column, value).
+fn rows(set: &[(usize, &str)]) -> Vec<Vec<&'static str>> {
+    let base = [
+        "ABC-1234567-6",
+        "",
+        "",
+        "0",
+        "01",
+        "N",
+        "Accepted",
+        "CBP",
+        "Unliquidated",
+        "",
+        "",
+        "12-3456789-00",
+    ];
+    let mut a = base.to_vec();
+    a[1] = "8471300100";
+    a[2] = "0.00";
+    let mut b = base.to_vec();
+    b[1] = "9903.01.25";
+    b[2] = "$1,000.10";
+    let mut out = vec![a, b];
+    for r in &mut out {
+        for (c, v) in set {
+            r[*c] = Box::leak(v.to_string().into_boxed_str());
+        }
+    }
+    out
+}
+
+fn ledger_of(header: &[&str], rows: &[Vec<&str>]) -> Ledger {
+    let names: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    let map = ColumnMap::resolve(&names);
+    let mut ledger = Ledger::default();
+    {
+        let mut sink = ledger.file("t.csv", &map, &names);
+        for (i, r) in rows.iter().enumerate() {
+            sink.row(i as u64 + 2, &Cells(r));
+        }
+    }
+    ledger
+}
+
+fn opts() -> RuleOptions {
+    RuleOptions {
+        as_of: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        filer_code: None,
+        importer: None,
+        assume_unliquidated: false,
+        allow_reconciliation: false,
+    }
+}
+
+fn verdict_with(set: &[(usize, &str)], o: &RuleOptions) -> Verdict {
+    let l = ledger_of(&HEADER, &rows(set));
+    assert_eq!(l.entries.len(), 1);
+    decide(&l.entries[0], &l, o)
+}
+
+fn verdict(set: &[(usize, &str)]) -> Verdict {
+    verdict_with(set, &opts())
+}
+
+fn codes(rules: &[Rule]) -> Vec<&'static str> {
+    rules.iter().map(|r| r.code()).collect()
+}
+
+#[test]
+fn an_ordinary_entry_is_eligible_with_its_ieepa_duty() {
+    let v = verdict(&[]);
+    assert_eq!(v.decision, Decision::Eligible);
+    assert!(
+        v.reasons.is_empty() && v.warnings.is_empty(),
+        "{:?}",
+        v.notes
+    );
+    assert_eq!(v.ieepa_duty, Cents(100_010));
+    assert_eq!(v.last_cape_day, None);
+}
+
+#[test]
+fn each_exclusion_rule() {
+    for (set, code) in [
+        (vec![(1, "9903.88.03")], "no-ieepa-line"),
+        (vec![(1, "9903.03.01")], "no-ieepa-line"),
+        (vec![(2, "0.00")], "zero-ieepa-duty"),
+        (vec![(4, "08")], "excluded-entry-type"),
+        (vec![(4, "9")], "excluded-entry-type"),
+        (vec![(4, "23")], "excluded-entry-type"),
+        (vec![(4, "47")], "excluded-entry-type"),
+        (vec![(5, "Y")], "reconciliation-flagged"),
+        (vec![(6, "Rejected")], "status-not-accepted"),
+        (vec![(6, "CANCELLED")], "status-not-accepted"),
+        (vec![(7, "Trade")], "trade-control"),
+        (vec![(10, "Open")], "open-protest"),
+        (vec![(10, "Suspended")], "open-protest"),
+        (vec![(0, "ABC-12345")], "entry-format"),
+    ] {
+        let v = verdict(&set);
+        assert_eq!(v.decision, Decision::Excluded, "{set:?}");
+        assert_eq!(codes(&v.reasons), vec![code], "{set:?}");
+    }
+}
+
+#[test]
+fn every_failing_rule_is_recorded() {
+    let v = verdict(&[(4, "47"), (5, "Y"), (7, "Trade")]);
+    assert_eq!(
+        codes(&v.reasons),
+        vec![
+            "excluded-entry-type",
+            "reconciliation-flagged",
+            "trade-control"
+        ]
+    );
+    assert_eq!(v.notes.len(), 3);
+}
+
+#[test]
+fn closed_protests_and_cbp_control_pass() {
+    for p in ["", "Closed", "DENIED", "None"] {
+        assert_eq!(verdict(&[(10, p)]).decision, Decision::Eligible, "{p}");
+    }
+    assert_eq!(verdict(&[(7, "cbp")]).decision, Decision::Eligible);
+}
+
+#[test]
+fn the_eighty_day_window() {
+    // 2026-06-01 minus 80 days is 2026-03-13.
+    let v = verdict(&[(8, "Liquidated"), (9, "03/13/2026")]);
+    assert_eq!(v.decision, Decision::Eligible);
+    assert_eq!(v.days_since_liquidation, Some(80));
+    assert_eq!(v.last_cape_day.unwrap().to_string(), "2026-06-01");
+    assert_eq!(v.protest_deadline.unwrap().to_string(), "2026-09-09");
+    assert_eq!(codes(&v.warnings), vec!["near-deadline"]);
+
+    let v = verdict(&[(8, "Liquidated"), (9, "2026-03-12")]);
+    assert_eq!(codes(&v.reasons), vec!["liquidated-over-80-days"]);
+    assert!(
+        v.notes[0].contains("81 days before 2026-06-01"),
+        "{:?}",
+        v.notes
+    );
+    assert!(v.notes[0].contains("protest (CBP Form 19) is possible until 2026-09-08"));
+
+    let v = verdict(&[(8, "Liquidated"), (9, "2025-11-01")]);
+    assert!(
+        v.notes[0].contains("the liquidation is final since 2026-04-30"),
+        "{:?}",
+        v.notes
+    );
+
+    // Eight days left: no warning; seven: a warning.
+    assert!(verdict(&[(9, "03/21/2026")]).warnings.is_empty());
+    assert_eq!(
+        codes(&verdict(&[(9, "03/20/2026")]).warnings),
+        vec!["near-deadline"]
+    );
+}
+
+#[test]
+fn a_future_liquidation_date_is_still_unliquidated() {
+    let v = verdict(&[(8, "Unliquidated"), (9, "2026-06-20")]);
+    assert_eq!(v.decision, Decision::Eligible);
+    assert_eq!(v.days_since_liquidation, None);
+    assert_eq!(v.protest_deadline, None);
+    assert_eq!(v.last_cape_day.unwrap().to_string(), "2026-09-08");
+}
+
+#[test]
+fn liquidation_that_cannot_be_decided_needs_review() {
+    let v = verdict(&[(8, "Liquidated")]);
+    assert_eq!(
+        (v.decision, codes(&v.reasons)),
+        (Decision::Review, vec!["liquidation-unknown"])
+    );
+
+    let header: Vec<&str> = HEADER[..8].to_vec();
+    let rows: Vec<Vec<&str>> = rows(&[]).into_iter().map(|r| r[..8].to_vec()).collect();
+    let l = ledger_of(&header, &rows);
+    let v = decide(&l.entries[0], &l, &opts());
+    assert_eq!(
+        (v.decision, codes(&v.reasons)),
+        (Decision::Review, vec!["liquidation-unknown"])
+    );
+    let o = RuleOptions {
+        assume_unliquidated: true,
+        ..opts()
+    };
+    assert_eq!(decide(&l.entries[0], &l, &o).decision, Decision::Eligible);
+}
+
+#[test]
+fn exclusion_wins_over_review() {
+    let v = verdict(&[(8, "Liquidated"), (4, "47")]);
+    assert_eq!(
+        (v.decision, codes(&v.reasons)),
+        (Decision::Excluded, vec!["excluded-entry-type"])
+    );
+}
+
+#[test]
+fn unreadable_rows_put_the_entry_under_review() {
+    let mut r = rows(&[]);
+    r[1][2] = "N/A";
+    let l = ledger_of(&HEADER, &r);
+    let v = decide(&l.entries[0], &l, &opts());
+    assert_eq!(
+        (v.decision, codes(&v.reasons)),
+        (Decision::Review, vec!["row-error"])
+    );
+    assert!(
+        v.notes[0].contains("t.csv:3: Line Tariff Duty Amount `N/A` is not an amount"),
+        "{:?}",
+        v.notes
+    );
+
+    let v = verdict(&[(9, "13/45/2025")]);
+    assert_eq!(
+        (v.decision, codes(&v.reasons)),
+        (Decision::Review, vec!["row-error"])
+    );
+}
+
+#[test]
+fn reconciliation_in_a_later_phase() {
+    let later = RuleOptions {
+        allow_reconciliation: true,
+        ..opts()
+    };
+    assert_eq!(
+        verdict_with(&[(5, "Yes")], &later).decision,
+        Decision::Eligible
+    );
+    assert_eq!(
+        verdict_with(&[(5, "Y"), (4, "06")], &later).decision,
+        Decision::Eligible
+    );
+    let v = verdict_with(&[(5, "Y"), (4, "11")], &later);
+    assert_eq!(codes(&v.reasons), vec!["reconciliation-flagged"]);
+}
+
+#[test]
+fn account_rules() {
+    let broker = RuleOptions {
+        filer_code: crate::entry::FilerCode::parse("XYZ"),
+        ..opts()
+    };
+    assert_eq!(
+        codes(&verdict_with(&[], &broker).reasons),
+        vec!["filer-mismatch"]
+    );
+    let importer = RuleOptions {
+        importer: Some("123456789 00".replace(' ', "")),
+        ..opts()
+    };
+    assert_eq!(verdict_with(&[], &importer).decision, Decision::Eligible);
+    let other = RuleOptions {
+        importer: Some("98765432100".into()),
+        ..opts()
+    };
+    assert_eq!(
+        codes(&verdict_with(&[], &other).reasons),
+        vec!["importer-mismatch"]
+    );
+}
+
+#[test]
+fn warnings() {
+    let v = verdict(&[(0, "ABC-1234567-7")]);
+    assert_eq!(
+        (v.decision, codes(&v.warnings)),
+        (Decision::Eligible, vec!["check-digit"])
+    );
+    let mut r = rows(&[]);
+    r[1][3] = "500.00";
+    let l = ledger_of(&HEADER, &r);
+    assert_eq!(
+        codes(&decide(&l.entries[0], &l, &opts()).warnings),
+        vec!["ieepa-goods-value"]
+    );
+}
+
+#[test]
+fn conflicting_rows_need_review() {
+    let mut r = rows(&[]);
+    r[0][9] = "2026-04-01";
+    r[1][9] = "2026-05-01";
+    let l = ledger_of(&HEADER, &r);
+    let v = decide(&l.entries[0], &l, &opts());
+    assert_eq!(
+        (v.decision, codes(&v.reasons)),
+        (Decision::Review, vec!["conflicting-values"])
+    );
+    // Text that differs only in case is the same.
+    let mut r = rows(&[]);
+    r[1][6] = "ACCEPTED";
+    let l = ledger_of(&HEADER, &r);
+    assert_eq!(
+        decide(&l.entries[0], &l, &opts()).decision,
+        Decision::Eligible
+    );
+}

@@ -96,7 +96,7 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
 
     let mut ledger = Ledger::default();
     let mut inputs = Vec::new();
-    for (i, o) in opened.into_iter().enumerate() {
+    for o in opened {
         let header = o.header.clone();
         let info = InputInfo {
             path: o.path.clone(),
@@ -111,7 +111,8 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         };
         let before = ledger.rows_read;
         {
-            let mut sink = ledger.file(i as u32, &header.columns, &header.names);
+            let name = o.path.display().to_string();
+            let mut sink = ledger.file(&name, &header.columns, &header.names);
             let mut sink = progress::Progress::new(&mut sink, &o.path, cfg.progress);
             o.read_rows(&mut sink)?;
         }
@@ -124,7 +125,7 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     let verdicts: Vec<Verdict> = ledger
         .entries
         .iter()
-        .map(|e| eligibility::decide(e, &ledger.strings, &cfg.rules))
+        .map(|e| eligibility::decide(e, &ledger, &cfg.rules))
         .collect();
     let (declarations, placed) = plan::plan(&ledger, &verdicts, cfg.split_by, cfg.max_entries);
     let validation_result = plan::validation_result(&ledger, &verdicts);

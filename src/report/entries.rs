@@ -45,11 +45,11 @@ pub fn shown_number(e: &EntryState) -> String {
 pub fn sources(p: &Prepared, e: &EntryState) -> String {
     e.files()
         .map(|f| {
-            let path = p.inputs[f.file as usize].path.display();
+            let place = p.ledger.place(f.file, f.first_line);
             if f.first_line == f.last_line {
-                format!("{path}:{}", f.first_line)
+                place
             } else {
-                format!("{path}:{}-{}", f.first_line, f.last_line)
+                format!("{place}-{}", f.last_line)
             }
         })
         .collect::<Vec<_>>()
