@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::entry::FilerCode;
 use crate::es003::Field;
 use crate::es003::values::ident;
+use crate::history::Declared;
 use crate::ledger::{EntryState, Ledger};
 use crate::money::Cents;
 use crate::rules::Rule;
@@ -132,7 +133,7 @@ fn days(d: NaiveDate, n: u64) -> NaiveDate {
 }
 
 /// Applies every rule to `e`.
-pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions) -> Verdict {
+pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions, declared: &Declared) -> Verdict {
     let strings = &ledger.strings;
     let mut fails: Vec<(Rule, String)> = Vec::new();
     let mut undecided: Vec<(Rule, String)> = Vec::new();
@@ -177,6 +178,14 @@ pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions) -> Verdict {
                     Rule::FilerMismatch,
                     format!("filer code {} is not the account's {code}", n.filer_code()),
                 ));
+            }
+            if let Some(p) = declared.prior(n) {
+                let list = if p.rule == Rule::AlreadyDeclared {
+                    &mut fails
+                } else {
+                    &mut warns
+                };
+                list.push((p.rule, p.message.clone()));
             }
             if !n.check_digit_ok() {
                 warns.push((

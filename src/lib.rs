@@ -4,10 +4,13 @@
 //! The library holds all the logic; the `cape` binary parses arguments, builds the resolved
 //! configurations defined here, and maps results to exit codes.
 
+pub mod audit;
+pub mod claims;
 pub mod declaration;
 pub mod eligibility;
 pub mod entry;
 pub mod es003;
+pub mod history;
 pub mod ledger;
 pub mod money;
 pub mod output;

@@ -14,7 +14,9 @@ use cape::declaration::{self, DEFAULT_MAX_ENTRIES, TEMPLATE_NAME};
 use cape::eligibility::RuleOptions;
 use cape::entry::FilerCode;
 use cape::es003::{InputFormat, InputSpec};
+use cape::history::Declared;
 use cape::prepare::{self, PrepareConfig, SplitBy};
+use cape::report::claims::ClaimsConfig;
 use cape::report::summary::Summary;
 use cape::validate::{self, ValidateConfig, ValidateOptions};
 use cape::validation_result;
@@ -33,6 +35,8 @@ enum Command {
     Prepare(PrepareArgs),
     /// Check a declaration CSV exactly as ACE's upload would, before uploading it.
     Validate(ValidateArgs),
+    /// Read ACE Claim Details files: results per claim, and what to do about failed entries.
+    Claims(ClaimsArgs),
     /// Write an empty declaration: the `Entry Number` header line alone.
     Template(TemplateArgs),
 }
@@ -49,6 +53,10 @@ struct ValidateArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES,
           value_parser = parse_max_entries)]
     max_entries: usize,
+    /// Earlier declarations and ACE Claim Details files, or folders of them: entries
+    /// declared before are flagged (repeat the option, or give several paths after it).
+    #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
+    declared: Vec<PathBuf>,
     /// Where to write Cape_Validation_Result.csv.
     #[arg(long, value_name = "PATH", default_value = validation_result::FILE_NAME)]
     result: PathBuf,
@@ -89,6 +97,10 @@ struct PrepareArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES,
           value_parser = parse_max_entries)]
     max_entries: usize,
+    /// Earlier declarations and ACE Claim Details files, or folders of them: entries
+    /// declared before are flagged (repeat the option, or give several paths after it).
+    #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
+    declared: Vec<PathBuf>,
     /// Treat entries as unliquidated when the inputs have no liquidation columns.
     #[arg(long)]
     assume_unliquidated: bool,
@@ -121,6 +133,19 @@ enum FormatArg {
     Csv,
     Tsv,
     Xlsx,
+}
+
+#[derive(Args)]
+struct ClaimsArgs {
+    /// Claim Details files downloaded from ACE (CSV).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Where to write the per-entry report.
+    #[arg(long, value_name = "PATH", default_value = cape::report::claims::FILE_NAME)]
+    output: PathBuf,
+    /// Print one JSON document on stdout instead of the summary.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -174,6 +199,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Prepare(a) => run_prepare(a),
         Command::Validate(a) => run_validate(a),
+        Command::Claims(a) => run_claims(a),
         Command::Template(a) => run_template(a),
     };
     match result {
@@ -202,12 +228,21 @@ fn print_stdout(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn load_declared(paths: &[PathBuf]) -> anyhow::Result<Declared> {
+    let d = Declared::load(paths).context("cannot read --declared")?;
+    for (path, why) in &d.skipped {
+        eprintln!("note: --declared: skipped {}: {why}", path.display());
+    }
+    Ok(d)
+}
+
 fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
     let cfg = ValidateConfig {
         input: a.file,
         options: ValidateOptions {
             filer_code: a.filer_code,
             max_entries: a.max_entries,
+            declared: load_declared(&a.declared)?,
         },
         result_path: a.result,
     };
@@ -218,7 +253,7 @@ fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
         eprint!("{}", validate::render_human(&cfg, &v));
     }
     let strict_fail = a.strict && !v.warnings.is_empty();
-    Ok(if v.accepted && !strict_fail {
+    Ok(if v.accepted && v.already_declared() == 0 && !strict_fail {
         Outcome::Done
     } else {
         Outcome::Findings
@@ -255,6 +290,7 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
             SplitArg::Importer => SplitBy::Importer,
         },
         max_entries: a.max_entries,
+        declared: load_declared(&a.declared)?,
         progress: !a.json,
     };
     let prepared = prepare::run(&cfg)?;
@@ -270,6 +306,20 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Done
     })
+}
+
+fn run_claims(a: ClaimsArgs) -> anyhow::Result<Outcome> {
+    let cfg = ClaimsConfig {
+        inputs: a.files,
+        output: a.output,
+    };
+    let report = cape::report::claims::run(&cfg)?;
+    if a.json {
+        print_stdout(&report.json())?;
+    } else {
+        eprint!("{}", report.human());
+    }
+    Ok(Outcome::Done)
 }
 
 fn run_template(a: TemplateArgs) -> anyhow::Result<Outcome> {

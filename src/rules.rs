@@ -3,6 +3,10 @@
 
 use serde::{Serialize, Serializer};
 
+/// The version of the rule set: changes whenever a rule's meaning changes, and is recorded
+/// in every run's audit file.
+pub const RULES_VERSION: &str = "cape-phase1-2026.1";
+
 /// What a failed rule does to a file or an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -89,6 +93,8 @@ rules! {
         "no open or suspended protest on the entry";
     ImporterMismatch => "importer-mismatch", Exclude, Some("Account Mismatch"),
         "with an importer account, the importer of record is the account's";
+    AlreadyDeclared => "already-declared", Exclude, None,
+        "not in an earlier declaration that is pending or was accepted (Entry Summary Updated)";
     // Undecidable from the file.
     RowError => "row-error", Review, None,
         "every row of the entry could be read";
@@ -113,6 +119,8 @@ rules! {
         "IEEPA (Chapter 99) rows report no goods value";
     NearDeadline => "near-deadline", Warning, None,
         "the last CAPE filing day is more than 7 days after the filing date";
+    PreviouslyFailed => "previously-failed", Warning, None,
+        "not failed by ACE in an earlier claim (if it was, check that it was corrected)";
 }
 
 impl Serialize for Rule {

@@ -58,7 +58,8 @@ fn the_sample_gives_the_expected_files_and_summary() {
         [
             "ACEP_CapeEntryNumberUploadTemplate.csv",
             "Cape_Validation_Result.csv",
-            "cape_entries.csv"
+            "cape_entries.csv",
+            "cape_run.json"
         ]
     );
     assert_eq!(
@@ -177,7 +178,8 @@ fn split_by_importer_and_filer() {
             "ACEP_CapeEntryNumberUploadTemplate_12345678900_1.csv",
             "ACEP_CapeEntryNumberUploadTemplate_98765432100_1.csv",
             "Cape_Validation_Result.csv",
-            "cape_entries.csv"
+            "cape_entries.csv",
+            "cape_run.json"
         ]
     );
     assert_eq!(
@@ -192,7 +194,8 @@ fn split_by_importer_and_filer() {
             "ACEP_CapeEntryNumberUploadTemplate_002_1.csv",
             "ACEP_CapeEntryNumberUploadTemplate_M2K_1.csv",
             "Cape_Validation_Result.csv",
-            "cape_entries.csv"
+            "cape_entries.csv",
+            "cape_run.json"
         ]
     );
     assert_eq!(
@@ -310,7 +313,11 @@ fn without_liquidation_columns_entries_need_review_unless_assumed() {
     );
     assert_eq!(
         listing(&dir.path().join("cape-out")),
-        ["Cape_Validation_Result.csv", "cape_entries.csv"]
+        [
+            "Cape_Validation_Result.csv",
+            "cape_entries.csv",
+            "cape_run.json"
+        ]
     );
     assert_eq!(
         prepare(dir.path(), &["no-liquidation.csv", "--strict"]).code,

@@ -82,7 +82,7 @@ fn opts() -> RuleOptions {
 fn verdict_with(set: &[(usize, &str)], o: &RuleOptions) -> Verdict {
     let l = ledger_of(&HEADER, &rows(set));
     assert_eq!(l.entries.len(), 1);
-    decide(&l.entries[0], &l, o)
+    decide(&l.entries[0], &l, o, &Declared::default())
 }
 
 fn verdict(set: &[(usize, &str)]) -> Verdict {
@@ -206,7 +206,7 @@ fn liquidation_that_cannot_be_decided_needs_review() {
     let header: Vec<&str> = HEADER[..8].to_vec();
     let rows: Vec<Vec<&str>> = rows(&[]).into_iter().map(|r| r[..8].to_vec()).collect();
     let l = ledger_of(&header, &rows);
-    let v = decide(&l.entries[0], &l, &opts());
+    let v = decide(&l.entries[0], &l, &opts(), &Declared::default());
     assert_eq!(
         (v.decision, codes(&v.reasons)),
         (Decision::Review, vec!["liquidation-unknown"])
@@ -215,7 +215,10 @@ fn liquidation_that_cannot_be_decided_needs_review() {
         assume_unliquidated: true,
         ..opts()
     };
-    assert_eq!(decide(&l.entries[0], &l, &o).decision, Decision::Eligible);
+    assert_eq!(
+        decide(&l.entries[0], &l, &o, &Declared::default()).decision,
+        Decision::Eligible
+    );
 }
 
 #[test]
@@ -232,7 +235,7 @@ fn unreadable_rows_put_the_entry_under_review() {
     let mut r = rows(&[]);
     r[1][2] = "N/A";
     let l = ledger_of(&HEADER, &r);
-    let v = decide(&l.entries[0], &l, &opts());
+    let v = decide(&l.entries[0], &l, &opts(), &Declared::default());
     assert_eq!(
         (v.decision, codes(&v.reasons)),
         (Decision::Review, vec!["row-error"])
@@ -304,7 +307,7 @@ fn warnings() {
     r[1][3] = "500.00";
     let l = ledger_of(&HEADER, &r);
     assert_eq!(
-        codes(&decide(&l.entries[0], &l, &opts()).warnings),
+        codes(&decide(&l.entries[0], &l, &opts(), &Declared::default()).warnings),
         vec!["ieepa-goods-value"]
     );
 }
@@ -315,7 +318,7 @@ fn conflicting_rows_need_review() {
     r[0][9] = "2026-04-01";
     r[1][9] = "2026-05-01";
     let l = ledger_of(&HEADER, &r);
-    let v = decide(&l.entries[0], &l, &opts());
+    let v = decide(&l.entries[0], &l, &opts(), &Declared::default());
     assert_eq!(
         (v.decision, codes(&v.reasons)),
         (Decision::Review, vec!["conflicting-values"])
@@ -325,7 +328,7 @@ fn conflicting_rows_need_review() {
     r[1][6] = "ACCEPTED";
     let l = ledger_of(&HEADER, &r);
     assert_eq!(
-        decide(&l.entries[0], &l, &opts()).decision,
+        decide(&l.entries[0], &l, &opts(), &Declared::default()).decision,
         Decision::Eligible
     );
 }

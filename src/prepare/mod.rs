@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use crate::declaration;
 use crate::eligibility::{self, Decision, RuleOptions, Verdict};
 use crate::es003::{self, Field, InputFormat, InputSpec, ReadError};
+use crate::history::Declared;
 use crate::ledger::Ledger;
+use crate::money::Cents;
 use crate::output::{self, OutputError};
 use crate::report;
 use crate::validation_result::{self, ValidationResult};
@@ -29,6 +31,8 @@ pub struct PrepareConfig {
     pub rules: RuleOptions,
     pub split_by: SplitBy,
     pub max_entries: usize,
+    /// What was declared before (`--declared`).
+    pub declared: Declared,
     /// Show progress on stderr (only when it is a terminal).
     pub progress: bool,
 }
@@ -40,6 +44,8 @@ pub enum PrepareError {
     Read(#[from] ReadError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
     #[error("{path}: cannot create the output folder")]
     OutDir {
         path: PathBuf,
@@ -75,8 +81,14 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn count(&self, d: Decision) -> usize {
-        self.verdicts.iter().filter(|v| v.decision == d).count()
+    /// How many entries got decision `d`, and their IEEPA duty.
+    pub fn bucket(&self, d: Decision) -> (usize, Cents) {
+        self.verdicts
+            .iter()
+            .filter(|v| v.decision == d)
+            .fold((0, Cents::ZERO), |(n, c), v| {
+                (n + 1, c.saturating_add(v.ieepa_duty))
+            })
     }
 }
 
@@ -90,7 +102,11 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         .collect::<Result<Vec<_>, _>>()?;
     let input_paths: Vec<PathBuf> = cfg.inputs.iter().map(|i| i.path.clone()).collect();
     let out = |name: &str| cfg.out_dir.join(name);
-    for name in [validation_result::FILE_NAME, ENTRIES_FILE] {
+    for name in [
+        validation_result::FILE_NAME,
+        ENTRIES_FILE,
+        crate::audit::FILE_NAME,
+    ] {
         output::ensure_not_input(&out(name), &input_paths)?;
     }
 
@@ -125,7 +141,7 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     let verdicts: Vec<Verdict> = ledger
         .entries
         .iter()
-        .map(|e| eligibility::decide(e, &ledger, &cfg.rules))
+        .map(|e| eligibility::decide(e, &ledger, &cfg.rules, &cfg.declared))
         .collect();
     let (declarations, placed) = plan::plan(&ledger, &verdicts, cfg.split_by, cfg.max_entries);
     let validation_result = plan::validation_result(&ledger, &verdicts);
@@ -141,6 +157,8 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         removed: Vec::new(),
     };
     write_outputs(cfg, &input_paths, &mut prepared)?;
+    let audit = crate::audit::write(cfg, &prepared)?;
+    prepared.written.push(audit);
     Ok(prepared)
 }
 

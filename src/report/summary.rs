@@ -91,13 +91,12 @@ pub struct Summary {
 
 impl Summary {
     pub fn new(cfg: &PrepareConfig, p: &Prepared) -> Summary {
-        let bucket = |d: Decision| Bucket {
-            entries: p.count(d),
-            ieepa_duty: p
-                .verdicts
-                .iter()
-                .filter(|v| v.decision == d)
-                .fold(Cents::ZERO, |a, v| a.saturating_add(v.ieepa_duty)),
+        let bucket = |d: Decision| {
+            let (entries, ieepa_duty) = p.bucket(d);
+            Bucket {
+                entries,
+                ieepa_duty,
+            }
         };
         let (eligible, excluded, review) = (
             bucket(Decision::Eligible),

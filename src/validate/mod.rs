@@ -20,6 +20,7 @@ pub use render::{render_human, render_json};
 
 use crate::declaration::HEADER;
 use crate::entry::{EntryNumber, FilerCode};
+use crate::history::Declared;
 use crate::output::{self, OutputError};
 use crate::rules::Rule;
 use crate::validation_result::ValidationResult;
@@ -36,6 +37,8 @@ pub struct ValidateOptions {
     pub filer_code: Option<FilerCode>,
     /// The most entry numbers one declaration may hold.
     pub max_entries: usize,
+    /// What was declared before (`--declared`).
+    pub declared: Declared,
 }
 
 /// A resolved `cape validate` run.
@@ -77,6 +80,14 @@ pub struct Validation {
 }
 
 impl Validation {
+    /// Entries of the file that were declared before.
+    pub fn already_declared(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.rule == Rule::AlreadyDeclared)
+            .count()
+    }
+
     fn file_failure(rule: Rule, reason: &str, message: String, warnings: Vec<Finding>) -> Self {
         Validation {
             accepted: false,
@@ -292,6 +303,14 @@ fn check_entries(
                     ));
                     result.filer_code_not_matching.push(value.to_string());
                 }
+                if let Some(p) = opts.declared.prior(&entry) {
+                    let f = finding(rec.line, value, p.rule, p.message.clone());
+                    if p.rule == Rule::AlreadyDeclared {
+                        problems.push(f);
+                    } else {
+                        warnings.push(f);
+                    }
+                }
                 if !entry.check_digit_ok() {
                     warnings.push(finding(
                         rec.line,
@@ -336,7 +355,8 @@ fn check_entries(
         "a declaration has one column; only the first is checked",
     );
     warnings.sort_by_key(|w| w.line.unwrap_or(0));
-    let accepted = problems.is_empty();
+    // An entry declared before does not make ACE reject the file; it fails that entry.
+    let accepted = problems.iter().all(|p| p.rule == Rule::AlreadyDeclared);
     Validation {
         accepted,
         tier: 2,

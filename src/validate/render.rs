@@ -64,6 +64,14 @@ pub fn render_human(cfg: &ValidateConfig, v: &Validation) -> String {
     let mut s = String::new();
     let file = cfg.input.display();
     match &v.reason {
+        None if v.already_declared() > 0 => {
+            let _ = writeln!(
+                s,
+                "{file}: ACE would accept this file, but {} of its entries were declared before: \
+                 ACE will fail them; remove them from the file",
+                v.already_declared()
+            );
+        }
         None => {
             let _ = writeln!(s, "{file}: ACE would accept this file");
         }

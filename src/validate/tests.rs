@@ -6,6 +6,7 @@ fn opts(filer: Option<&str>) -> ValidateOptions {
     ValidateOptions {
         filer_code: filer.and_then(FilerCode::parse),
         max_entries: 9_999,
+        declared: Declared::default(),
     }
 }
 
@@ -139,6 +140,7 @@ fn too_many_entries_names_the_declarations_needed() {
     let o = ValidateOptions {
         filer_code: None,
         max_entries: 2,
+        declared: Declared::default(),
     };
     let v = check(Path::new("d.csv"), &bytes, &o);
     assert_eq!(codes(&v.problems), vec![(None, "too-many-entries")]);

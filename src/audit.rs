@@ -1,0 +1,179 @@
+//! The audit trail of a `prepare` run: `cape_run.json` beside the outputs, with the tool
+//! and rules versions, the filing date and every option that changes a decision, the
+//! SHA-256 of every input, earlier declaration and output, and the counts. It holds no
+//! clock time, so two runs on the same inputs and options write the same bytes.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::eligibility::Decision;
+use crate::es003::InputFormat;
+use crate::money::Cents;
+use crate::output::{self, OutputError};
+use crate::prepare::{PrepareConfig, Prepared, SplitBy};
+use crate::rules::RULES_VERSION;
+
+/// The name of the audit file.
+pub const FILE_NAME: &str = "cape_run.json";
+
+/// A file and its fingerprint.
+#[derive(Serialize)]
+pub struct FileHash {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::history::Kind>,
+}
+
+/// SHA-256 and size of a file, streamed.
+pub fn hash_file(path: &Path) -> std::io::Result<FileHash> {
+    let mut f = File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        bytes += n as u64;
+    }
+    let sha256 = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(FileHash {
+        path: path.display().to_string(),
+        bytes,
+        sha256,
+        kind: None,
+    })
+}
+
+#[derive(Serialize)]
+struct Options {
+    filer_code: Option<String>,
+    importer: Option<String>,
+    split_by: &'static str,
+    max_entries: usize,
+    assume_unliquidated: bool,
+    allow_reconciliation: bool,
+    input_format: Option<&'static str>,
+    sheet: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    rows: u64,
+    entries: usize,
+    eligible: usize,
+    excluded: usize,
+    review: usize,
+    ieepa_duty_eligible: Cents,
+    ieepa_duty_excluded: Cents,
+    ieepa_duty_review: Cents,
+    declarations: usize,
+}
+
+#[derive(Serialize)]
+struct RunRecord {
+    tool: &'static str,
+    version: &'static str,
+    rules_version: &'static str,
+    as_of: chrono::NaiveDate,
+    options: Options,
+    inputs: Vec<FileHash>,
+    declared: Vec<FileHash>,
+    outputs: Vec<FileHash>,
+    counts: Counts,
+}
+
+/// Why the audit file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("{path}: cannot read it to fingerprint it")]
+    Hash {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+fn hash(path: &Path) -> Result<FileHash, AuditError> {
+    hash_file(path).map_err(|source| AuditError::Hash {
+        path: path.into(),
+        source,
+    })
+}
+
+/// Writes `cape_run.json` for a run whose outputs are written; returns its path.
+pub fn write(cfg: &PrepareConfig, p: &Prepared) -> Result<PathBuf, AuditError> {
+    let spec = cfg.inputs.first();
+    let bucket = |d: Decision| p.bucket(d);
+    let record = RunRecord {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        rules_version: RULES_VERSION,
+        as_of: cfg.rules.as_of,
+        options: Options {
+            filer_code: cfg.rules.filer_code.map(|c| c.to_string()),
+            importer: cfg.rules.importer.clone(),
+            split_by: match cfg.split_by {
+                SplitBy::None => "none",
+                SplitBy::Filer => "filer",
+                SplitBy::Importer => "importer",
+            },
+            max_entries: cfg.max_entries,
+            assume_unliquidated: cfg.rules.assume_unliquidated,
+            allow_reconciliation: cfg.rules.allow_reconciliation,
+            input_format: spec.and_then(|s| s.format).map(|f| match f {
+                InputFormat::Csv => "csv",
+                InputFormat::Tsv => "tsv",
+                InputFormat::Xlsx => "xlsx",
+            }),
+            sheet: spec.and_then(|s| s.sheet.clone()),
+        },
+        inputs: cfg
+            .inputs
+            .iter()
+            .map(|i| hash(&i.path))
+            .collect::<Result<_, _>>()?,
+        declared: cfg
+            .declared
+            .files
+            .iter()
+            .map(|f| {
+                hash(&f.path).map(|h| FileHash {
+                    kind: Some(f.kind),
+                    ..h
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        outputs: p
+            .written
+            .iter()
+            .map(|w| hash(w))
+            .collect::<Result<_, _>>()?,
+        counts: Counts {
+            rows: p.ledger.rows_read,
+            entries: p.ledger.entries.len(),
+            eligible: bucket(Decision::Eligible).0,
+            excluded: bucket(Decision::Excluded).0,
+            review: bucket(Decision::Review).0,
+            ieepa_duty_eligible: bucket(Decision::Eligible).1,
+            ieepa_duty_excluded: bucket(Decision::Excluded).1,
+            ieepa_duty_review: bucket(Decision::Review).1,
+            declarations: p.declarations.len(),
+        },
+    };
+    let path = cfg.out_dir.join(FILE_NAME);
+    let mut json = serde_json::to_vec_pretty(&record).unwrap_or_default();
+    json.push(b'\n');
+    output::write_atomic(&path, |w| w.write_all(&json))?;
+    Ok(path)
+}
