@@ -111,8 +111,31 @@ fn hash(path: &Path) -> Result<FileHash, AuditError> {
     })
 }
 
+/// Fingerprints of the inputs, computed on a thread of their own while the rows are parsed.
+pub struct InputHashes(std::thread::JoinHandle<Vec<Result<FileHash, AuditError>>>);
+
+impl InputHashes {
+    /// Starts hashing `paths`, one after another, on a new thread.
+    pub fn start(paths: Vec<PathBuf>) -> InputHashes {
+        InputHashes(std::thread::spawn(move || {
+            paths.iter().map(|p| hash(p)).collect()
+        }))
+    }
+
+    fn finish(self) -> Result<Vec<FileHash>, AuditError> {
+        match self.0.join() {
+            Ok(hashes) => hashes.into_iter().collect(),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
 /// Writes `cape_run.json` for a run whose outputs are written; returns its path.
-pub fn write(cfg: &PrepareConfig, p: &Prepared) -> Result<PathBuf, AuditError> {
+pub fn write(
+    cfg: &PrepareConfig,
+    p: &Prepared,
+    inputs: InputHashes,
+) -> Result<PathBuf, AuditError> {
     let spec = cfg.inputs.first();
     let bucket = |d: Decision| p.bucket(d);
     let record = RunRecord {
@@ -138,11 +161,7 @@ pub fn write(cfg: &PrepareConfig, p: &Prepared) -> Result<PathBuf, AuditError> {
             }),
             sheet: spec.and_then(|s| s.sheet.clone()),
         },
-        inputs: cfg
-            .inputs
-            .iter()
-            .map(|i| hash(&i.path))
-            .collect::<Result<_, _>>()?,
+        inputs: inputs.finish()?,
         declared: cfg
             .declared
             .files

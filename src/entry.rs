@@ -58,6 +58,11 @@ impl EntryNumber {
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
 
+    /// The normalised 11 bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     /// The first three characters.
     pub fn filer_code(&self) -> &str {
         &self.as_str()[..FILER_CODE_LEN]

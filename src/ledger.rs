@@ -5,12 +5,12 @@
 //! Consecutive rows of one entry usually repeat the same header values; those are compared
 //! as bytes and parsed only when they change.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 
 use crate::entry::EntryNumber;
-use crate::es003::values::{self, Invalid};
+use crate::es003::values;
 use crate::es003::{ColumnMap, Field, Row, RowSink};
 use crate::money::Cents;
 
@@ -254,8 +254,11 @@ impl Ledger {
                 present: FieldSet::of_columns(columns),
                 names,
             },
+            prev_entry: None,
+            prev_entry_raw: Vec::new(),
             prev: None,
             prev_header: Default::default(),
+            prev_parsed: [None; HEADER_FIELDS.len()],
         }
     }
 
@@ -300,9 +303,14 @@ impl Ledger {
 pub struct FileSink<'a> {
     ledger: &'a mut Ledger,
     cols: FileColumns<'a>,
-    /// The entry of the previous row, and its header cells.
+    /// The entry of the previous row and its entry-number cell.
+    prev_entry: Option<u32>,
+    prev_entry_raw: Vec<u8>,
+    /// The entry whose header cells `prev_header` holds.
     prev: Option<u32>,
     prev_header: [Vec<u8>; HEADER_FIELDS.len()],
+    /// The parsed values of `prev_header`.
+    prev_parsed: [Option<Result<Value, &'static str>>; HEADER_FIELDS.len()],
 }
 
 /// Where a file's columns are, resolved once.
@@ -357,7 +365,17 @@ impl RowSink for FileSink<'_> {
             }
             return;
         }
-        let idx = ledger.entry_index(raw_entry, c.file, line, c.present);
+        // Rows of one entry come together: the same cell as the row before is the same entry.
+        let idx = match self.prev_entry {
+            Some(i) if self.prev_entry_raw == raw_entry => i,
+            _ => {
+                let i = ledger.entry_index(raw_entry, c.file, line, c.present);
+                self.prev_entry = Some(i);
+                self.prev_entry_raw.clear();
+                self.prev_entry_raw.extend_from_slice(raw_entry);
+                i
+            }
+        };
         let entry = &mut ledger.entries[idx as usize];
         entry.columns = entry.columns.union(c.present);
         entry.rows_in(c.file, line).totals.rows += 1;
@@ -380,28 +398,33 @@ impl RowSink for FileSink<'_> {
                     entry.unreadable.insert(field);
                     continue;
                 };
-                match merge_header(entry, &mut ledger.strings, field, cell) {
-                    Ok(()) => {}
-                    Err(MergeError::Invalid(what)) => {
+                // A cell equal to the previous row's is not parsed again.
+                if self.prev_parsed[k].is_none() || self.prev_header[k] != cell {
+                    self.prev_parsed[k] = Some(parse_header(field, cell, &mut ledger.strings));
+                    self.prev_header[k].clear();
+                    self.prev_header[k].extend_from_slice(cell);
+                }
+                match self.prev_parsed[k].expect("set above") {
+                    Err(what) => {
                         let msg = format!("{} `{}` is not {what}", c.name(col), shown(Some(cell)));
                         entry.issue(c.file, line, msg);
                         entry.unreadable.insert(field);
                     }
-                    Err(MergeError::Conflict { old, new }) => {
-                        let message = format!(
-                            "{} `{new}` differs from `{old}` on an earlier row",
-                            c.name(col)
-                        );
-                        entry.extra().conflicts.push(RowIssue {
-                            file: c.file,
-                            line,
-                            message,
-                        });
+                    Ok(value) => {
+                        if let Err((old, new)) = apply_header(entry, field, value, &ledger.strings)
+                        {
+                            let message = format!(
+                                "{} `{new}` differs from `{old}` on an earlier row",
+                                c.name(col)
+                            );
+                            entry.extra().conflicts.push(RowIssue {
+                                file: c.file,
+                                line,
+                                message,
+                            });
+                        }
                     }
                 }
-                let prev = &mut self.prev_header[k];
-                prev.clear();
-                prev.extend_from_slice(cell);
             }
             self.prev = Some(idx);
         }
@@ -472,63 +495,81 @@ fn shown(cell: Option<&[u8]>) -> String {
     }
 }
 
-/// A header value that could not be read, or that differs from the entry's earlier one.
-enum MergeError {
-    Invalid(&'static str),
-    Conflict { old: String, new: String },
+/// A parsed entry-level cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Value {
+    Blank,
+    Text(u32),
+    Type(u8),
+    Date(NaiveDate),
+    Flag(bool),
 }
 
-fn set<T: PartialEq + Clone>(
-    slot: &mut Option<T>,
-    new: Option<T>,
-    show: impl Fn(&T) -> String,
-) -> Result<(), MergeError> {
-    match (slot.as_ref(), new) {
-        (_, None) => Ok(()),
-        (None, Some(n)) => {
-            *slot = Some(n);
-            Ok(())
+/// Parses one entry-level cell; the error names what the cell should have been.
+fn parse_header(field: Field, cell: &[u8], strings: &mut Interner) -> Result<Value, &'static str> {
+    let opt = |v: Option<Value>| v.unwrap_or(Value::Blank);
+    Ok(match field {
+        Field::EntryType => opt(values::entry_type(cell)
+            .map_err(|_| "an entry type")?
+            .map(Value::Type)),
+        Field::EntryDate | Field::EntrySummaryDate | Field::LiquidationDate => {
+            opt(values::date(cell).map_err(|_| "a date")?.map(Value::Date))
         }
-        (Some(o), Some(n)) if *o == n => Ok(()),
-        (Some(o), Some(n)) => Err(MergeError::Conflict {
-            old: show(o),
-            new: show(&n),
-        }),
-    }
-}
-
-/// Parses one header cell and records it on the entry.
-fn merge_header(
-    entry: &mut EntryState,
-    strings: &mut Interner,
-    field: Field,
-    cell: &[u8],
-) -> Result<(), MergeError> {
-    let h = &mut entry.header;
-    let date = |c: &[u8]| values::date(c).map_err(|Invalid| MergeError::Invalid("a date"));
-    let show_date = |d: &NaiveDate| d.to_string();
-    let mut text_id = |c: &[u8]| -> Option<u32> {
-        let t = values::text(c);
-        let t = t.trim();
-        (!t.is_empty()).then(|| strings.intern(t))
-    };
-    // Interned ids are shown by id here; conflicts on text fields show the raw text below.
-    match field {
-        Field::EntryType => {
-            let v =
-                values::entry_type(cell).map_err(|Invalid| MergeError::Invalid("an entry type"))?;
-            set(&mut h.entry_type, v, |t| format!("{t:02}"))
-        }
-        Field::EntryDate => set(&mut h.entry_date, date(cell)?, show_date),
-        Field::EntrySummaryDate => set(&mut h.summary_date, date(cell)?, show_date),
-        Field::LiquidationDate => set(&mut h.liquidation_date, date(cell)?, show_date),
-        Field::ReconciliationFlag => {
-            let v = values::flag(cell).map_err(|Invalid| MergeError::Invalid("a Y/N flag"))?;
-            set(&mut h.reconciliation, v, |b| {
-                if *b { "Y" } else { "N" }.to_string()
-            })
-        }
+        Field::ReconciliationFlag => opt(values::flag(cell)
+            .map_err(|_| "a Y/N flag")?
+            .map(Value::Flag)),
         _ => {
+            let t = values::text(cell);
+            let t = t.trim();
+            if t.is_empty() {
+                Value::Blank
+            } else {
+                Value::Text(strings.intern(t))
+            }
+        }
+    })
+}
+
+/// Records a parsed value on the entry; a value that differs from the entry's earlier one
+/// comes back as (earlier, new), for people.
+fn apply_header(
+    entry: &mut EntryState,
+    field: Field,
+    value: Value,
+    strings: &Interner,
+) -> Result<(), (String, String)> {
+    fn set<T: PartialEq + Copy>(
+        slot: &mut Option<T>,
+        new: T,
+        same: impl Fn(T, T) -> bool,
+    ) -> Result<(), T> {
+        match *slot {
+            None => {
+                *slot = Some(new);
+                Ok(())
+            }
+            Some(old) if same(old, new) => Ok(()),
+            Some(old) => Err(old),
+        }
+    }
+    let h = &mut entry.header;
+    match value {
+        Value::Blank => Ok(()),
+        Value::Type(t) => set(&mut h.entry_type, t, |a, b| a == b)
+            .map_err(|o| (format!("{o:02}"), format!("{t:02}"))),
+        Value::Flag(f) => {
+            let yn = |b: bool| if b { "Y" } else { "N" }.to_string();
+            set(&mut h.reconciliation, f, |a, b| a == b).map_err(|o| (yn(o), yn(f)))
+        }
+        Value::Date(d) => {
+            let slot = match field {
+                Field::EntryDate => &mut h.entry_date,
+                Field::EntrySummaryDate => &mut h.summary_date,
+                _ => &mut h.liquidation_date,
+            };
+            set(slot, d, |a, b| a == b).map_err(|o| (o.to_string(), d.to_string()))
+        }
+        Value::Text(id) => {
             let slot = match field {
                 Field::ImporterNumber => &mut h.importer_number,
                 Field::ImporterName => &mut h.importer_name,
@@ -537,15 +578,11 @@ fn merge_header(
                 Field::LiquidationStatus => &mut h.liquidation_status,
                 _ => &mut h.protest_status,
             };
-            let id = text_id(cell);
-            match (*slot, id) {
-                // Text differing only in case is the same value.
-                (Some(o), Some(n)) if strings.get(o).eq_ignore_ascii_case(strings.get(n)) => Ok(()),
-                (old, _) => set(slot, id, |i| i.to_string()).map_err(|_| MergeError::Conflict {
-                    old: old.map(|i| strings.get(i).to_string()).unwrap_or_default(),
-                    new: values::text(cell).trim().to_string(),
-                }),
-            }
+            // Text differing only in case is the same value.
+            let same =
+                |a: u32, b: u32| a == b || strings.get(a).eq_ignore_ascii_case(strings.get(b));
+            set(slot, id, same)
+                .map_err(|o| (strings.get(o).to_string(), strings.get(id).to_string()))
         }
     }
 }

@@ -122,6 +122,35 @@ impl fmt::Display for Cents {
     }
 }
 
+impl Cents {
+    /// Appends the plain decimal (as `Display` writes it) to `out`, without formatting
+    /// machinery.
+    pub fn push_to(self, out: &mut Vec<u8>) {
+        if self.0 < 0 {
+            out.push(b'-');
+        }
+        let abs = self.0.unsigned_abs();
+        push_u64(out, abs / 100);
+        let c = (abs % 100) as u8;
+        out.extend_from_slice(&[b'.', b'0' + c / 10, b'0' + c % 10]);
+    }
+}
+
+/// Appends the decimal digits of `n`.
+pub fn push_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
 impl Serialize for Cents {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -180,6 +209,13 @@ mod tests {
             prop_assert_eq!(Cents::parse(s.as_bytes()), Ok(Some(Cents(c))));
             let d = Cents(c).dollars();
             prop_assert_eq!(Cents::parse(d.as_bytes()), Ok(Some(Cents(c))));
+        }
+
+        #[test]
+        fn push_to_writes_what_display_writes(c in any::<i64>()) {
+            let mut out = Vec::new();
+            Cents(c).push_to(&mut out);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), Cents(c).to_string());
         }
 
         #[test]

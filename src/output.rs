@@ -32,6 +32,36 @@ pub fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
         .from_writer(w)
 }
 
+/// Appends one CSV field to `buf`, quoted only where needed (a comma, quote, CR or LF in
+/// it), as the csv crate writes it; with `guard`, neutralised against formulas first.
+pub fn push_field(buf: &mut Vec<u8>, value: &[u8], guard: bool) {
+    let prefix = guard
+        && matches!(
+            value.first(),
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        );
+    let quote = value
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+    if quote {
+        buf.push(b'"');
+    }
+    if prefix {
+        buf.push(b'\'');
+    }
+    if quote {
+        for &b in value {
+            if b == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(b);
+        }
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(value);
+    }
+}
+
 /// Prefixes `'` to a value that a spreadsheet would run as a formula (a leading `=`, `+`,
 /// `-`, `@`, tab or carriage return), so that it shows as text.
 pub fn neutralise(value: &str) -> Cow<'_, str> {
@@ -97,6 +127,32 @@ mod tests {
         assert_eq!(neutralise("@x"), "'@x");
         assert_eq!(neutralise("0S2-12345"), "0S2-12345");
         assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_crate_quotes_them() {
+        for v in [
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\r",
+            "",
+            " spaced ",
+            "=1+2",
+            "-5",
+        ] {
+            let mut ours = Vec::new();
+            push_field(&mut ours, v.as_bytes(), false);
+            let mut theirs = csv_writer(Vec::new());
+            theirs.write_record([v, "x"]).unwrap();
+            let theirs = theirs.into_inner().unwrap();
+            let expected = &theirs[..theirs.len() - b",x\r\n".len()];
+            assert_eq!(ours, expected, "{v:?}");
+        }
+        let mut guarded = Vec::new();
+        push_field(&mut guarded, b"=HYPERLINK(\"x\")", true);
+        assert_eq!(guarded, b"\"'=HYPERLINK(\"\"x\"\")\"");
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         output::ensure_not_input(&out(name), &input_paths)?;
     }
 
+    let hashes = crate::audit::InputHashes::start(input_paths.clone());
     let mut ledger = Ledger::default();
     let mut inputs = Vec::new();
     for o in opened {
@@ -157,7 +158,7 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         removed: Vec::new(),
     };
     write_outputs(cfg, &input_paths, &mut prepared)?;
-    let audit = crate::audit::write(cfg, &prepared)?;
+    let audit = crate::audit::write(cfg, &prepared, hashes)?;
     prepared.written.push(audit);
     Ok(prepared)
 }

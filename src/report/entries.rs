@@ -3,9 +3,13 @@
 
 use std::io::Write;
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::ledger::EntryState;
-use crate::output::{csv_writer, neutralise};
+use crate::money::push_u64;
+use crate::output::{CSV_LINE_END, push_field};
 use crate::prepare::Prepared;
+use crate::rules::Rule;
 
 /// The report's columns, in order.
 pub const COLUMNS: [&str; 21] = [
@@ -32,85 +36,165 @@ pub const COLUMNS: [&str; 21] = [
     "notes",
 ];
 
-/// Columns the tool computes (amounts and day counts), which may start with `-`.
-const COMPUTED: [usize; 2] = [4, 15];
-
 /// The entry number as the report shows it: normalised, or as written when malformed.
-pub fn shown_number(e: &EntryState) -> String {
-    e.number
-        .map_or_else(|| e.raw.to_string(), |n| n.to_string())
+pub fn shown_number(e: &EntryState) -> &str {
+    e.number.as_ref().map_or(&e.raw, |n| n.as_str())
 }
 
-/// Where an entry's rows are: `file:first-last` per input.
-pub fn sources(p: &Prepared, e: &EntryState) -> String {
-    e.files()
-        .map(|f| {
-            let place = p.ledger.place(f.file, f.first_line);
-            if f.first_line == f.last_line {
-                place
-            } else {
-                format!("{place}-{}", f.last_line)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+/// Appends where an entry's rows are, `file:first-last` per input.
+fn push_sources(out: &mut Vec<u8>, p: &Prepared, e: &EntryState) {
+    for (k, f) in e.files().enumerate() {
+        if k > 0 {
+            out.extend_from_slice(b"; ");
+        }
+        let name = p
+            .ledger
+            .inputs
+            .get(f.file as usize)
+            .map_or("?", String::as_str);
+        out.extend_from_slice(name.as_bytes());
+        out.push(b':');
+        push_u64(out, f.first_line);
+        if f.last_line != f.first_line {
+            out.push(b'-');
+            push_u64(out, f.last_line);
+        }
+    }
 }
 
-/// Writes the report.
+/// Appends `rules` joined by `;`.
+fn push_codes(out: &mut Vec<u8>, rules: &[Rule]) {
+    for (k, r) in rules.iter().enumerate() {
+        if k > 0 {
+            out.push(b';');
+        }
+        out.extend_from_slice(r.code().as_bytes());
+    }
+}
+
+/// Appends `YYYY-MM-DD`.
+fn push_date(out: &mut Vec<u8>, d: Option<NaiveDate>) {
+    let Some(d) = d else { return };
+    let (y, m, day) = (d.year().clamp(0, 9999) as u32, d.month(), d.day());
+    let two = |n: u32| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+    out.extend_from_slice(&two(y / 100));
+    out.extend_from_slice(&two(y % 100));
+    out.push(b'-');
+    out.extend_from_slice(&two(m));
+    out.push(b'-');
+    out.extend_from_slice(&two(day));
+}
+
+/// One record being appended to the output buffer.
+struct Record<'a> {
+    buf: &'a mut Vec<u8>,
+    scratch: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl Record<'_> {
+    fn sep(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.buf.push(b',');
+        }
+    }
+
+    /// A value that may echo an input: quoted where needed and neutralised.
+    fn text(&mut self, v: &[u8]) {
+        self.sep();
+        push_field(self.buf, v, true);
+    }
+
+    /// A value the tool composed into the scratch buffer by `fill`.
+    fn composed(&mut self, fill: impl FnOnce(&mut Vec<u8>)) {
+        self.scratch.clear();
+        fill(self.scratch);
+        self.sep();
+        push_field(self.buf, self.scratch, true);
+    }
+
+    /// A computed number, written as it is (it may start with `-`).
+    fn number(&mut self, fill: impl FnOnce(&mut Vec<u8>)) {
+        self.sep();
+        fill(self.buf);
+    }
+
+    fn end(self) {
+        self.buf.extend_from_slice(CSV_LINE_END);
+    }
+}
+
+/// The bytes of the entry number the report shows, its sort key.
+fn key(e: &EntryState) -> &[u8] {
+    e.number.as_ref().map_or(e.raw.as_bytes(), |n| n.as_bytes())
+}
+
+/// Writes the report, sorted by entry number, through one reused buffer.
 pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
-    let mut out = csv_writer(w);
-    out.write_record(COLUMNS)?;
-    let mut order: Vec<usize> = (0..p.ledger.entries.len()).collect();
-    order.sort_by_cached_key(|&i| shown_number(&p.ledger.entries[i]));
-    let text = |id: Option<u32>| {
-        id.map(|i| p.ledger.strings.get(i).to_string())
-            .unwrap_or_default()
-    };
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let entries = &p.ledger.entries;
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(&entries[a]).cmp(key(&entries[b])));
+    let text = |id: Option<u32>| id.map_or(&b""[..], |i| p.ledger.strings.get(i).as_bytes());
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+    let mut scratch = Vec::new();
+    buf.extend_from_slice(COLUMNS.join(",").as_bytes());
+    buf.extend_from_slice(CSV_LINE_END);
     for i in order {
-        let e = &p.ledger.entries[i];
+        let e = &entries[i];
         let v = &p.verdicts[i];
         let h = &e.header;
-        let join = |rules: &[crate::rules::Rule]| {
-            rules.iter().map(|r| r.code()).collect::<Vec<_>>().join(";")
+        let mut r = Record {
+            buf: &mut buf,
+            scratch: &mut scratch,
+            first: true,
         };
-        let record = [
-            shown_number(e),
-            v.decision.as_str().to_string(),
-            join(&v.reasons),
-            join(&v.warnings),
-            v.ieepa_duty.to_string(),
-            text(h.importer_number),
-            text(h.importer_name),
-            h.entry_type.map(|t| format!("{t:02}")).unwrap_or_default(),
-            date(h.entry_date),
-            text(h.summary_status),
-            text(h.control_status),
-            h.reconciliation
-                .map(|b| if b { "Y" } else { "N" }.to_string())
-                .unwrap_or_default(),
-            text(h.protest_status),
-            text(h.liquidation_status),
-            date(h.liquidation_date),
-            v.days_since_liquidation
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            date(v.last_cape_day),
-            date(v.protest_deadline),
-            p.placed[i]
-                .map(|d| p.declarations[d].name.clone())
-                .unwrap_or_default(),
-            sources(p, e),
-            v.notes.join(" | "),
-        ];
-        // Computed numbers stay as they are; everything else may echo an input.
-        out.write_record(record.iter().enumerate().map(|(k, f)| {
-            if COMPUTED.contains(&k) {
-                f.clone()
-            } else {
-                neutralise(f).into_owned()
+        r.text(key(e));
+        r.text(v.decision.as_str().as_bytes());
+        r.composed(|o| push_codes(o, &v.reasons));
+        r.composed(|o| push_codes(o, &v.warnings));
+        r.number(|o| v.ieepa_duty.push_to(o));
+        r.text(text(h.importer_number));
+        r.text(text(h.importer_name));
+        r.composed(|o| {
+            if let Some(t) = h.entry_type {
+                o.extend_from_slice(&[b'0' + t / 10, b'0' + t % 10]);
             }
-        }))?;
+        });
+        r.composed(|o| push_date(o, h.entry_date));
+        r.text(text(h.summary_status));
+        r.text(text(h.control_status));
+        r.text(
+            h.reconciliation
+                .map_or(b"", |b| if b { b"Y" } else { b"N" }),
+        );
+        r.text(text(h.protest_status));
+        r.text(text(h.liquidation_status));
+        r.composed(|o| push_date(o, h.liquidation_date));
+        r.number(|o| {
+            if let Some(d) = v.days_since_liquidation {
+                if d < 0 {
+                    o.push(b'-');
+                }
+                push_u64(o, d.unsigned_abs());
+            }
+        });
+        r.composed(|o| push_date(o, v.last_cape_day));
+        r.composed(|o| push_date(o, v.protest_deadline));
+        r.text(p.placed[i].map_or(&b""[..], |d| p.declarations[d].name.as_bytes()));
+        r.composed(|o| push_sources(o, p, e));
+        r.composed(|o| {
+            for (k, n) in v.notes.iter().enumerate() {
+                if k > 0 {
+                    o.extend_from_slice(b" | ");
+                }
+                o.extend_from_slice(n.as_bytes());
+            }
+        });
+        r.end();
+        if buf.len() >= 1 << 20 {
+            w.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    out.flush()
+    w.write_all(&buf)
 }

@@ -168,7 +168,9 @@ impl Summary {
             .filter_map(|(e, v)| {
                 let last = v.last_cape_day?;
                 Some(Deadline {
-                    entry_number: e.number.map_or_else(|| shown_number(e), |n| n.dashed()),
+                    entry_number: e
+                        .number
+                        .map_or_else(|| shown_number(e).to_string(), |n| n.dashed()),
                     last_cape_day: last,
                     days_left: (last - cfg.rules.as_of).num_days(),
                     ieepa_duty: v.ieepa_duty,
