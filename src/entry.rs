@@ -13,6 +13,15 @@ pub const ENTRY_LEN: usize = 11;
 /// Letters and digits in a filer code.
 pub const FILER_CODE_LEN: usize = 3;
 
+/// A sort key of any byte string whose order is the bytes' lexicographic order when ties
+/// are broken by the bytes themselves: the first 16 bytes, big-endian, zero-padded.
+pub fn sort_prefix(bytes: &[u8]) -> u128 {
+    let mut k = [0u8; 16];
+    let n = bytes.len().min(16);
+    k[..n].copy_from_slice(&bytes[..n]);
+    u128::from_be_bytes(k)
+}
+
 /// The characters ACE keeps of `raw`: ASCII letters and digits, upper-cased.
 pub fn normalise(raw: &str) -> String {
     normalise_bytes(raw.as_bytes())
@@ -223,6 +232,23 @@ mod tests {
         assert!(EntryNumber::parse("0S2-123456789").is_none());
         assert!(EntryNumber::parse("").is_none());
         assert!(EntryNumber::parse("ÄBC-1234567-6").is_none());
+    }
+
+    #[test]
+    fn sort_prefix_orders_as_bytes_do() {
+        let mut v = vec![
+            "M2K10002376",
+            "00210009221",
+            "6.05761E+10",
+            "=2+5",
+            "M2K",
+            "M2K-12345",
+            "",
+        ];
+        let mut by_key = v.clone();
+        by_key.sort_by_key(|s| (sort_prefix(s.as_bytes()), s.as_bytes()));
+        v.sort();
+        assert_eq!(by_key, v);
     }
 
     #[test]

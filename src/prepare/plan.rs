@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::declaration::TEMPLATE_NAME;
 use crate::eligibility::{Decision, Verdict};
-use crate::entry::EntryNumber;
+use crate::entry::{EntryNumber, sort_prefix};
 use crate::es003::values::ident;
 use crate::ledger::Ledger;
 use crate::rules::Rule;
@@ -57,7 +57,7 @@ pub fn plan(
     let mut placed = vec![None; ledger.entries.len()];
     let max = max_entries.max(1);
     for (key, mut members) in groups {
-        members.sort();
+        members.sort_unstable_by_key(|(e, _)| sort_prefix(e.as_bytes()));
         let chunks = members.len().div_ceil(max);
         for (n, chunk) in members.chunks(max).enumerate() {
             let name = match (split, chunks) {

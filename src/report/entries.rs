@@ -5,6 +5,7 @@ use std::io::Write;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::entry::sort_prefix;
 use crate::ledger::EntryState;
 use crate::money::push_u64;
 use crate::output::{CSV_LINE_END, push_field};
@@ -113,8 +114,9 @@ impl Record<'_> {
         push_field(self.buf, self.scratch, true);
     }
 
-    /// A computed number, written as it is (it may start with `-`).
-    fn number(&mut self, fill: impl FnOnce(&mut Vec<u8>)) {
+    /// A value the tool computed from digits, letters, `-` and `;` alone (amounts, dates,
+    /// codes): nothing to quote or neutralise, and it may start with `-`.
+    fn plain(&mut self, fill: impl FnOnce(&mut Vec<u8>)) {
         self.sep();
         fill(self.buf);
     }
@@ -132,8 +134,16 @@ fn key(e: &EntryState) -> &[u8] {
 /// Writes the report, sorted by entry number, through one reused buffer.
 pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
     let entries = &p.ledger.entries;
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_unstable_by(|&a, &b| key(&entries[a]).cmp(key(&entries[b])));
+    let mut keyed: Vec<(u128, usize)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (sort_prefix(key(e)), i))
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| key(&entries[a.1]).cmp(key(&entries[b.1])))
+    });
+    let order = keyed.into_iter().map(|(_, i)| i);
     let text = |id: Option<u32>| id.map_or(&b""[..], |i| p.ledger.strings.get(i).as_bytes());
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
     let mut scratch = Vec::new();
@@ -149,18 +159,18 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
             first: true,
         };
         r.text(key(e));
-        r.text(v.decision.as_str().as_bytes());
-        r.composed(|o| push_codes(o, &v.reasons));
-        r.composed(|o| push_codes(o, &v.warnings));
-        r.number(|o| v.ieepa_duty.push_to(o));
+        r.plain(|o| o.extend_from_slice(v.decision.as_str().as_bytes()));
+        r.plain(|o| push_codes(o, &v.reasons));
+        r.plain(|o| push_codes(o, &v.warnings));
+        r.plain(|o| v.ieepa_duty.push_to(o));
         r.text(text(h.importer_number));
         r.text(text(h.importer_name));
-        r.composed(|o| {
+        r.plain(|o| {
             if let Some(t) = h.entry_type {
                 o.extend_from_slice(&[b'0' + t / 10, b'0' + t % 10]);
             }
         });
-        r.composed(|o| push_date(o, h.entry_date));
+        r.plain(|o| push_date(o, h.entry_date));
         r.text(text(h.summary_status));
         r.text(text(h.control_status));
         r.text(
@@ -169,8 +179,8 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
         );
         r.text(text(h.protest_status));
         r.text(text(h.liquidation_status));
-        r.composed(|o| push_date(o, h.liquidation_date));
-        r.number(|o| {
+        r.plain(|o| push_date(o, h.liquidation_date));
+        r.plain(|o| {
             if let Some(d) = v.days_since_liquidation {
                 if d < 0 {
                     o.push(b'-');
@@ -178,8 +188,8 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
                 push_u64(o, d.unsigned_abs());
             }
         });
-        r.composed(|o| push_date(o, v.last_cape_day));
-        r.composed(|o| push_date(o, v.protest_deadline));
+        r.plain(|o| push_date(o, v.last_cape_day));
+        r.plain(|o| push_date(o, v.protest_deadline));
         r.text(p.placed[i].map_or(&b""[..], |d| p.declarations[d].name.as_bytes()));
         r.composed(|o| push_sources(o, p, e));
         r.composed(|o| {

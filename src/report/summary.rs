@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::eligibility::Decision;
+use crate::entry::sort_prefix;
 use crate::es003::Field;
 use crate::money::Cents;
 use crate::prepare::{PrepareConfig, Prepared};
@@ -159,28 +160,40 @@ impl Summary {
                 i.message
             ));
         }
-        let mut nearest: Vec<Deadline> = p
+        // The five nearest, chosen before any entry number is formatted.
+        let mut candidates: Vec<(NaiveDate, u128, usize)> = p
             .ledger
             .entries
             .iter()
             .zip(&p.verdicts)
-            .filter(|(_, v)| v.decision != Decision::Excluded && v.days_since_liquidation.is_some())
-            .filter_map(|(e, v)| {
-                let last = v.last_cape_day?;
-                Some(Deadline {
+            .enumerate()
+            .filter(|(_, (_, v))| {
+                v.decision != Decision::Excluded && v.days_since_liquidation.is_some()
+            })
+            .filter_map(|(i, (e, v))| {
+                Some((v.last_cape_day?, sort_prefix(shown_number(e).as_bytes()), i))
+            })
+            .collect();
+        let keep = candidates.len().min(5);
+        if keep > 0 {
+            candidates.select_nth_unstable(keep - 1);
+        }
+        candidates.truncate(keep);
+        candidates.sort_unstable();
+        let nearest: Vec<Deadline> = candidates
+            .into_iter()
+            .map(|(last, _, i)| {
+                let (e, v) = (&p.ledger.entries[i], &p.verdicts[i]);
+                Deadline {
                     entry_number: e
                         .number
                         .map_or_else(|| shown_number(e).to_string(), |n| n.dashed()),
                     last_cape_day: last,
                     days_left: (last - cfg.rules.as_of).num_days(),
                     ieepa_duty: v.ieepa_duty,
-                })
+                }
             })
             .collect();
-        nearest.sort_by(|a, b| {
-            (a.last_cape_day, &a.entry_number).cmp(&(b.last_cape_day, &b.entry_number))
-        });
-        nearest.truncate(5);
         let shown = |x: &std::path::PathBuf| x.display().to_string();
         Summary {
             as_of: cfg.rules.as_of,
