@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::eligibility::Decision;
 use crate::es003::InputFormat;
 use crate::money::Cents;
-use crate::output::{self, OutputError};
+use crate::output::{self, OutputError, Staged};
 use crate::prepare::{PrepareConfig, Prepared, SplitBy};
 use crate::rules::RULES_VERSION;
 
@@ -44,7 +44,7 @@ pub fn hash_file(path: &Path) -> std::io::Result<FileHash> {
         h.update(&buf[..n]);
         bytes += n as u64;
     }
-    let sha256 = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = output::hex(&h.finalize());
     Ok(FileHash {
         path: path.display().to_string(),
         bytes,
@@ -130,12 +130,13 @@ impl InputHashes {
     }
 }
 
-/// Writes `cape_run.json` for a run whose outputs are written; returns its path.
-pub fn write(
+/// Stages `cape_run.json` for a run whose other outputs are `outputs` (staged).
+pub fn stage(
     cfg: &PrepareConfig,
     p: &Prepared,
     inputs: InputHashes,
-) -> Result<PathBuf, AuditError> {
+    outputs: &[Staged],
+) -> Result<Staged, AuditError> {
     let spec = cfg.inputs.first();
     let bucket = |d: Decision| p.bucket(d);
     let record = RunRecord {
@@ -173,11 +174,15 @@ pub fn write(
                 })
             })
             .collect::<Result<_, _>>()?,
-        outputs: p
-            .written
+        outputs: outputs
             .iter()
-            .map(|w| hash(w))
-            .collect::<Result<_, _>>()?,
+            .map(|s| FileHash {
+                path: s.path().display().to_string(),
+                bytes: s.fingerprint.bytes,
+                sha256: s.fingerprint.sha256.clone(),
+                kind: None,
+            })
+            .collect(),
         counts: Counts {
             rows: p.ledger.rows_read,
             entries: p.ledger.entries.len(),
@@ -193,6 +198,5 @@ pub fn write(
     let path = cfg.out_dir.join(FILE_NAME);
     let mut json = serde_json::to_vec_pretty(&record).unwrap_or_default();
     json.push(b'\n');
-    output::write_atomic(&path, |w| w.write_all(&json))?;
-    Ok(path)
+    Ok(output::stage(&path, |w| w.write_all(&json))?)
 }

@@ -7,6 +7,8 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -87,9 +89,64 @@ pub fn ensure_not_input(path: &Path, inputs: &[PathBuf]) -> Result<(), OutputErr
     Ok(())
 }
 
-/// Writes `path` through `fill`: into a temporary file in the same folder, renamed over
-/// `path` only once `fill` succeeded and the data is flushed. Nothing partial is left.
-pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), OutputError>
+/// The size and SHA-256 of bytes written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Hex of a SHA-256 digest.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A writer that fingerprints what passes through it.
+struct Fingerprinting<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Fingerprinting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// An output written to a temporary file beside its path, not yet in place.
+pub struct Staged {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+    pub fingerprint: Fingerprint,
+}
+
+impl Staged {
+    /// Where it will go.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames it into place.
+    pub fn commit(self) -> Result<PathBuf, OutputError> {
+        let path = self.path;
+        self.tmp.persist(&path).map_err(|e| OutputError::Io {
+            path: path.clone(),
+            source: e.error,
+        })?;
+        Ok(path)
+    }
+}
+
+/// Writes `fill`'s bytes to a temporary file in `path`'s folder and fingerprints them; the
+/// file is removed again if anything fails, or if the result is dropped uncommitted.
+pub fn stage<F>(path: &Path, fill: F) -> Result<Staged, OutputError>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
@@ -106,13 +163,33 @@ where
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(err)?;
-    {
-        let mut w = BufWriter::new(tmp.as_file_mut());
+    let fingerprint = {
+        let mut w = Fingerprinting {
+            inner: BufWriter::new(tmp.as_file_mut()),
+            hasher: Sha256::new(),
+            bytes: 0,
+        };
         fill(&mut w).map_err(err)?;
         w.flush().map_err(err)?;
-    }
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+        Fingerprint {
+            bytes: w.bytes,
+            sha256: hex(&w.hasher.finalize()),
+        }
+    };
+    Ok(Staged {
+        path: path.into(),
+        tmp,
+        fingerprint,
+    })
+}
+
+/// Writes `path` through `fill`: into a temporary file in the same folder, renamed over
+/// `path` only once `fill` succeeded and the data is flushed. Nothing partial is left.
+pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    stage(path, fill)?.commit().map(|_| ())
 }
 
 #[cfg(test)]
@@ -165,6 +242,23 @@ mod tests {
         });
         assert!(r.is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn staged_files_appear_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let staged = stage(&path, |w| w.write_all(b"abc")).unwrap();
+        assert!(!path.exists());
+        assert_eq!(
+            staged.fingerprint.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let dropped = stage(&dir.path().join("other.csv"), |w| w.write_all(b"x")).unwrap();
+        drop(dropped);
+        staged.commit().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"abc");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -12,7 +12,12 @@ use std::path::Path;
 
 use super::{HEADER_SEARCH_ROWS, Header, ReadError, Row, RowSink, find_header, values};
 
-/// A reader that remembers where the line breaks it passed on are.
+/// The longest row read: a longer one is almost surely an unterminated quote that would
+/// swallow the rest of the file into memory.
+pub const MAX_ROW_BYTES: u64 = 64 << 20;
+
+/// A reader that remembers where the line breaks it passed on are, and refuses to go on
+/// once one row has run longer than [`MAX_ROW_BYTES`].
 struct LineCounting<R> {
     inner: R,
     state: RefCell<Lines>,
@@ -22,15 +27,26 @@ struct LineCounting<R> {
 struct Lines {
     /// Bytes read from the file so far.
     read: u64,
-    /// Line breaks at offsets below `counted_to`.
+    /// Line breaks counted so far: those at offsets below the last offset asked about.
     counted: u64,
-    counted_to: u64,
-    /// Offsets (>= counted_to) of line breaks read but not yet counted.
+    /// Offsets of line breaks read but not yet counted.
     pending: VecDeque<u64>,
+    /// Where the row being read started.
+    row_start: u64,
 }
 
 impl<R: Read> Read for LineCounting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        {
+            let st = self.state.borrow();
+            if st.read.saturating_sub(st.row_start) > MAX_ROW_BYTES {
+                return Err(io::Error::other(format!(
+                    "a single row runs longer than {} MiB: probably a quote (\") that is never \
+                     closed; fix the quoting or save the export from ACE again",
+                    MAX_ROW_BYTES >> 20
+                )));
+            }
+        }
         let n = self.inner.read(buf)?;
         let mut st = self.state.borrow_mut();
         let base = st.read;
@@ -49,7 +65,6 @@ impl<R> LineCounting<R> {
             st.pending.pop_front();
             st.counted += 1;
         }
-        st.counted_to = st.counted_to.max(offset);
         st.counted + 1
     }
 }
@@ -123,12 +138,15 @@ impl CsvInput {
 
     /// Reads the next record into `self.record`; returns its first line.
     fn next(&mut self, path: &Path) -> Result<Option<u64>, ReadError> {
+        let start = self.reader.position().byte();
+        self.reader.get_ref().state.borrow_mut().row_start = start;
         let more = self
             .reader
             .read_byte_record(&mut self.record)
             .map_err(|source| ReadError::Csv {
                 path: path.into(),
-                line: self.reader.get_ref().line_of(self.reader.position().byte()),
+                // `start` is the previous row's end, on its line break (CRLF) or past it.
+                line: self.reader.get_ref().line_of(start + 1),
                 source,
             })?;
         if !more {

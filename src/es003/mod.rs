@@ -93,6 +93,8 @@ pub enum ReadError {
         #[source]
         source: csv::Error,
     },
+    #[error("{path}: {message}")]
+    Workbook { path: PathBuf, message: String },
     #[error("{path}: cannot read the workbook")]
     Xlsx {
         path: PathBuf,

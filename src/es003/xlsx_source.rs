@@ -75,9 +75,79 @@ fn xlsx_err(path: &Path) -> impl Fn(calamine::XlsxError) -> ReadError + '_ {
     }
 }
 
+/// The largest shared-strings part read: calamine holds all of it in memory.
+pub const MAX_SHARED_STRINGS: u64 = 256 << 20;
+/// The largest worksheet part read (it is streamed, but inflating it takes time).
+pub const MAX_SHEET: u64 = 4 << 30;
+/// Parts larger than this must not inflate more than [`MAX_RATIO`] times: XML compresses
+/// about 10:1, a decompression bomb by thousands.
+pub const RATIO_CHECKED_ABOVE: u64 = 64 << 20;
+pub const MAX_RATIO: u64 = 200;
+
+/// Checks the workbook's parts from the ZIP directory, before anything is inflated.
+fn check_parts(path: &Path) -> Result<(), ReadError> {
+    let refuse = |message: String| ReadError::Workbook {
+        path: path.into(),
+        message,
+    };
+    let file = File::open(path).map_err(|source| ReadError::Open {
+        path: path.into(),
+        source,
+    })?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
+        refuse(format!(
+            "not a readable ZIP archive ({e}): the workbook is truncated or damaged; download \
+             the export from ACE again"
+        ))
+    })?;
+    let mut has_workbook = false;
+    for i in 0..zip.len() {
+        let part = zip
+            .by_index_raw(i)
+            .map_err(|e| refuse(format!("a damaged ZIP entry ({e})")))?;
+        let name = part
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        let (size, packed) = (part.size(), part.compressed_size().max(1));
+        has_workbook |= name == "xl/workbook.xml";
+        let mib = |n: u64| n >> 20;
+        if name == "xl/sharedstrings.xml" && size > MAX_SHARED_STRINGS {
+            return Err(refuse(format!(
+                "its shared strings inflate to {} MiB, over the {} MiB cape reads; export the \
+                 report as CSV instead",
+                mib(size),
+                mib(MAX_SHARED_STRINGS)
+            )));
+        }
+        if name.starts_with("xl/worksheets/") && size > MAX_SHEET {
+            return Err(refuse(format!(
+                "a sheet inflates to {} MiB, over the {} MiB cape reads; export the report as CSV \
+                 instead",
+                mib(size),
+                mib(MAX_SHEET)
+            )));
+        }
+        if size > RATIO_CHECKED_ABOVE && size / packed > MAX_RATIO {
+            return Err(refuse(format!(
+                "`{name}` inflates {}:1 to {} MiB: not a real export (a decompression bomb?)",
+                size / packed,
+                mib(size)
+            )));
+        }
+    }
+    if !has_workbook {
+        return Err(refuse(
+            "a ZIP archive, but not an Excel workbook (it has no xl/workbook.xml)".into(),
+        ));
+    }
+    Ok(())
+}
+
 impl XlsxInput {
     /// Opens the workbook and finds the sheet and row of the header.
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<(Header, XlsxInput), ReadError> {
+        check_parts(path)?;
         let mut workbook: Xlsx<_> = calamine::open_workbook(path).map_err(xlsx_err(path))?;
         let names = workbook.sheet_names();
         let candidates: Vec<String> = match sheet {

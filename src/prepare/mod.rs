@@ -78,6 +78,8 @@ pub struct Prepared {
     pub validation_result: ValidationResult,
     pub written: Vec<PathBuf>,
     pub removed: Vec<PathBuf>,
+    /// Inputs given more than once, read once.
+    pub repeated: Vec<PathBuf>,
 }
 
 impl Prepared {
@@ -94,13 +96,24 @@ impl Prepared {
 
 /// Runs `cape prepare`.
 pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
+    // An input named twice (under any path) is read once.
+    let mut seen = std::collections::HashSet::new();
+    let mut repeated = Vec::new();
+    let mut specs = Vec::new();
+    for spec in &cfg.inputs {
+        let id = std::fs::canonicalize(&spec.path).unwrap_or_else(|_| spec.path.clone());
+        if seen.insert(id) {
+            specs.push(spec);
+        } else {
+            repeated.push(spec.path.clone());
+        }
+    }
     // Every input's header first: nothing is read or written if one lacks a column.
-    let opened = cfg
-        .inputs
+    let opened = specs
         .iter()
-        .map(es003::open)
+        .map(|s| es003::open(s))
         .collect::<Result<Vec<_>, _>>()?;
-    let input_paths: Vec<PathBuf> = cfg.inputs.iter().map(|i| i.path.clone()).collect();
+    let input_paths: Vec<PathBuf> = specs.iter().map(|i| i.path.clone()).collect();
     let out = |name: &str| cfg.out_dir.join(name);
     for name in [
         validation_result::FILE_NAME,
@@ -156,17 +169,19 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         validation_result,
         written: Vec::new(),
         removed: Vec::new(),
+        repeated,
     };
-    write_outputs(cfg, &input_paths, &mut prepared)?;
-    let audit = crate::audit::write(cfg, &prepared, hashes)?;
-    prepared.written.push(audit);
+    write_outputs(cfg, &input_paths, &mut prepared, hashes)?;
     Ok(prepared)
 }
 
+/// Writes every output as a set: all are staged in temporary files first, and renamed into
+/// place only once all of them, the audit file included, were written in full.
 fn write_outputs(
     cfg: &PrepareConfig,
     inputs: &[PathBuf],
     p: &mut Prepared,
+    hashes: crate::audit::InputHashes,
 ) -> Result<(), PrepareError> {
     std::fs::create_dir_all(&cfg.out_dir).map_err(|source| PrepareError::OutDir {
         path: cfg.out_dir.clone(),
@@ -175,17 +190,29 @@ fn write_outputs(
     for d in &p.declarations {
         output::ensure_not_input(&cfg.out_dir.join(&d.name), inputs)?;
     }
+    let mut staged = Vec::new();
     for d in &p.declarations {
         let path = cfg.out_dir.join(&d.name);
-        output::write_atomic(&path, |w| declaration::write_to(w, &d.entries))?;
-        p.written.push(path);
+        staged.push(output::stage(&path, |w| {
+            declaration::write_to(w, &d.entries)
+        })?);
     }
     let path = cfg.out_dir.join(validation_result::FILE_NAME);
-    p.validation_result.write_file(&path)?;
-    p.written.push(path);
+    staged.push(output::stage(&path, |w| p.validation_result.write_to(w))?);
     let path = cfg.out_dir.join(ENTRIES_FILE);
-    output::write_atomic(&path, |w| report::entries::write(w, p))?;
-    p.written.push(path);
+    staged.push(output::stage(&path, |w| report::entries::write(w, p))?);
+    let audit = crate::audit::stage(cfg, p, hashes, &staged)?;
+    staged.push(audit);
+    // Renaming over a folder would fail halfway through the set: check every target first.
+    if let Some(s) = staged.iter().find(|s| s.path().is_dir()) {
+        return Err(PrepareError::Output(OutputError::Io {
+            path: s.path().into(),
+            source: std::io::Error::other("a folder has this name; move it away"),
+        }));
+    }
+    for s in staged {
+        p.written.push(s.commit()?);
+    }
     p.removed = remove_stale(&cfg.out_dir, &p.declarations, inputs);
     Ok(())
 }

@@ -88,6 +88,7 @@ pub struct Summary {
     pub declarations: Vec<DeclarationJson>,
     pub written: Vec<String>,
     pub removed_stale: Vec<String>,
+    pub repeated_inputs: Vec<String>,
 }
 
 impl Summary {
@@ -238,6 +239,7 @@ impl Summary {
                 .collect(),
             written: p.written.iter().map(shown).collect(),
             removed_stale: p.removed.iter().map(shown).collect(),
+            repeated_inputs: p.repeated.iter().map(shown).collect(),
         }
     }
 
@@ -279,6 +281,9 @@ impl Summary {
             for (code, n) in &self.warnings {
                 let _ = writeln!(s, "  {code:<26}{n:>8}");
             }
+        }
+        for r in &self.repeated_inputs {
+            let _ = writeln!(s, "note: {r} was given more than once; it was read once");
         }
         for nc in &self.not_checked {
             let inputs = if nc.inputs.len() == self.inputs.len() {
