@@ -337,10 +337,10 @@ impl FileColumns<'_> {
             Some(self.duty_col),
             self.goods_col,
         ];
-        used.into_iter()
-            .chain(self.header_cols)
-            .flatten()
-            .all(|c| row.cell(c).is_none_or(|v| v.trim_ascii().is_empty()))
+        used.into_iter().chain(self.header_cols).flatten().all(|c| {
+            row.cell(c)
+                .is_none_or(|v| values::text(v).trim().is_empty())
+        })
     }
 }
 
@@ -350,7 +350,10 @@ impl RowSink for FileSink<'_> {
         let c = &self.cols;
         ledger.rows_read += 1;
         let raw_entry = row.cell(c.entry_col).unwrap_or_default();
-        if raw_entry.trim_ascii().is_empty() {
+        // Blank: nothing but white space, Unicode's included (a no-break space from Excel).
+        let blank = raw_entry.trim_ascii().is_empty()
+            || (self.prev_entry_raw != raw_entry && values::text(raw_entry).trim().is_empty());
+        if blank {
             if c.is_blank(row) {
                 ledger.blank_rows += 1;
             } else {

@@ -288,3 +288,28 @@ fn an_output_folder_that_cannot_be_written() {
     );
     assert_eq!(listing(&dir.path().join("cape-out")), ["cape_entries.csv"]);
 }
+
+#[test]
+fn a_no_break_space_is_not_an_entry_number() {
+    // Found by the accounting property: a cell of U+00A0 alone became an entry "".
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{HEADER}\u{a0},99030125,10.00\r\n\u{a0},\u{a0},\u{a0}\r\nM2K-1000237-6,99030125,10.00\r\n"
+    );
+    std::fs::write(dir.path().join("nbsp.csv"), body).unwrap();
+    let r = prepare(dir.path(), "nbsp.csv");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("nbsp.csv:2: no Entry Summary Number on this row"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("row problems: 1 "),
+        "the blank row is no problem: {}",
+        r.stderr
+    );
+    let report = read(dir.path().join("cape-out/cape_entries.csv"));
+    assert_eq!(report.lines().count(), 2, "{report}");
+}
