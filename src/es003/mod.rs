@@ -7,6 +7,7 @@
 //! then streams every data row, with its line (row) number, to a [`RowSink`].
 
 pub mod columns;
+mod csv_records;
 mod csv_source;
 pub mod values;
 mod xlsx_source;
@@ -91,7 +92,7 @@ pub enum ReadError {
         path: PathBuf,
         line: u64,
         #[source]
-        source: csv::Error,
+        source: std::io::Error,
     },
     #[error("{path}: {message}")]
     Workbook { path: PathBuf, message: String },

@@ -1,0 +1,398 @@
+//! Splitting CSV bytes into records, with the line each record starts on.
+//!
+//! Records are read exactly as the csv crate reads them (its defaults: `"` quotes with `""`
+//! inside, any of `\r`, `\n` and `\r\n` ends a record, blank lines are skipped, a UTF-8 BOM
+//! at the start is dropped, rows may differ in length), but faster on what exports are made
+//! of: a line with no quote and no stray carriage return is split in place, and only the
+//! fields up to the last one wanted. Any other line goes to `csv_core`, byte for byte.
+//! `tests/properties.rs` checks the two against the csv crate on arbitrary bytes.
+
+use std::io::{self, Read};
+
+/// The longest row read: a longer one is almost surely an unterminated quote that would
+/// swallow the rest of the file into memory.
+pub const MAX_ROW_BYTES: usize = 64 << 20;
+
+/// Reads records from `R` into a buffer it reuses.
+pub struct RecordReader<R> {
+    src: R,
+    buf: Vec<u8>,
+    /// `buf[pos..filled]` is read but not yet parsed.
+    pos: usize,
+    filled: usize,
+    eof: bool,
+    started: bool,
+    /// The line of `buf[pos]`, from 1.
+    line: u64,
+    delimiter: u8,
+    /// Fields past this many are not split off: the rest of the line is one more field.
+    limit: usize,
+    core: csv_core::Reader,
+    /// Field data of a record that went through `csv_core`.
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// The current record: field bounds in `buf`, or in `out` when `in_out`.
+    fields: Vec<(usize, usize)>,
+    in_out: bool,
+}
+
+/// Why no record could be read.
+#[derive(Debug)]
+pub struct RecordError {
+    /// The line the failing record starts on.
+    pub line: u64,
+    pub source: io::Error,
+}
+
+impl<R: Read> RecordReader<R> {
+    pub fn new(src: R, delimiter: u8) -> Self {
+        Self::with_buffer(src, delimiter, 1 << 20)
+    }
+
+    /// A reader whose buffer starts at `size` bytes (it grows for longer rows).
+    fn with_buffer(src: R, delimiter: u8, size: usize) -> Self {
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        // Mark the reader as used, so that a BOM is dropped at the start of the file only:
+        // a line break at the start of a record is skipped and changes nothing else.
+        let _ = core.read_record(b"\n", &mut [0], &mut [0]);
+        RecordReader {
+            src,
+            buf: vec![0; size.max(1)],
+            pos: 0,
+            filled: 0,
+            eof: false,
+            started: false,
+            line: 1,
+            delimiter,
+            limit: usize::MAX,
+            core,
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            fields: Vec::new(),
+            in_out: false,
+        }
+    }
+
+    /// From now on, split only the first `n` fields of a record exactly: `field(i)` for
+    /// `i >= n` may hold several fields, or the rest of the line, or be missing.
+    pub fn set_limit(&mut self, n: usize) {
+        self.limit = n;
+    }
+
+    /// Field `i` of the current record.
+    pub fn field(&self, i: usize) -> Option<&[u8]> {
+        let &(s, e) = self.fields.get(i)?;
+        Some(if self.in_out {
+            &self.out[s..e]
+        } else {
+            &self.buf[s..e]
+        })
+    }
+
+    /// Reads the next record; returns the line it starts on, or `None` at the end.
+    pub fn next_record(&mut self) -> Result<Option<u64>, RecordError> {
+        if !self.started {
+            self.started = true;
+            while self.filled < 3 && !self.eof {
+                self.fill(1)?;
+            }
+            if self.buf[..self.filled].starts_with(b"\xEF\xBB\xBF") {
+                self.pos = 3;
+            }
+        }
+        // Blank lines, and the line breaks that end the previous record.
+        loop {
+            match self.buf[self.pos..self.filled]
+                .iter()
+                .position(|&b| b != b'\n' && b != b'\r')
+            {
+                Some(k) => {
+                    self.skip(k);
+                    break;
+                }
+                None => {
+                    self.skip(self.filled - self.pos);
+                    if self.eof {
+                        return Ok(None);
+                    }
+                    self.fill(0)?;
+                }
+            }
+        }
+        let line = self.line;
+        // The line's end, reading on until it is in the buffer.
+        let mut searched = self.pos;
+        let nl = loop {
+            if let Some(k) = memchr::memchr(b'\n', &self.buf[searched..self.filled]) {
+                break searched + k;
+            }
+            if self.eof {
+                break self.filled;
+            }
+            searched = self.filled;
+            let kept = self.pos;
+            self.fill(line)?;
+            searched -= kept;
+        };
+        if nl - self.pos > MAX_ROW_BYTES {
+            return Err(too_long(line));
+        }
+        let mut body_end = nl;
+        if body_end > self.pos && self.buf[body_end - 1] == b'\r' {
+            body_end -= 1;
+        }
+        let body = &self.buf[self.pos..body_end];
+        if memchr::memchr2(b'"', b'\r', body).is_some() {
+            self.read_with_core(line)?;
+            return Ok(Some(line));
+        }
+        self.in_out = false;
+        self.fields.clear();
+        let mut start = self.pos;
+        for (i, &b) in body.iter().enumerate() {
+            if b == self.delimiter {
+                if self.fields.len() == self.limit {
+                    break;
+                }
+                let at = self.pos + i;
+                self.fields.push((start, at));
+                start = at + 1;
+            }
+        }
+        self.fields.push((start, body_end));
+        self.pos = (nl + 1).min(self.filled);
+        if nl < self.filled {
+            self.line += 1;
+        }
+        Ok(Some(line))
+    }
+
+    /// Reads the record at `pos` with `csv_core`, reading on as long as it lasts.
+    fn read_with_core(&mut self, line: u64) -> Result<(), RecordError> {
+        self.in_out = true;
+        self.fields.clear();
+        let (mut nout, mut nend, mut taken) = (0, 0, 0usize);
+        loop {
+            let input = &self.buf[self.pos..self.filled];
+            let (res, nin, o, e) =
+                self.core
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            nout += o;
+            nend += e;
+            taken += nin;
+            self.skip(nin);
+            use csv_core::ReadRecordResult as R;
+            match res {
+                R::Record => break,
+                R::End => break,
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                R::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                R::InputEmpty => {
+                    if taken > MAX_ROW_BYTES {
+                        return Err(too_long(line));
+                    }
+                    if !self.eof {
+                        self.fill(line)?;
+                    }
+                }
+            }
+        }
+        let mut start = 0;
+        for &end in &self.ends[..nend] {
+            self.fields.push((start, end));
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// Moves `pos` on by `n` bytes, counting the line breaks passed.
+    fn skip(&mut self, n: usize) {
+        let passed = &self.buf[self.pos..self.pos + n];
+        self.line += memchr::memchr_iter(b'\n', passed).count() as u64;
+        self.pos += n;
+    }
+
+    /// Reads more of the file, keeping `buf[pos..filled]` (moved to the front). Grows the
+    /// buffer when that part fills it, up to a row of [`MAX_ROW_BYTES`]; `line` names the
+    /// record being read, for the error.
+    fn fill(&mut self, line: u64) -> Result<(), RecordError> {
+        self.buf.copy_within(self.pos..self.filled, 0);
+        self.filled -= self.pos;
+        self.pos = 0;
+        if self.filled > MAX_ROW_BYTES {
+            return Err(too_long(line));
+        }
+        if self.filled == self.buf.len() {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        loop {
+            match self.src.read(&mut self.buf[self.filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(source) => return Err(RecordError { line, source }),
+            }
+        }
+    }
+}
+
+fn too_long(line: u64) -> RecordError {
+    RecordError {
+        line,
+        source: io::Error::other(format!(
+            "a single row runs longer than {} MiB: probably a quote (\") that is never closed; \
+             fix the quoting or save the export from ACE again",
+            MAX_ROW_BYTES >> 20
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A source that hands out at most `chunk` bytes per read.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// The csv crate's records of `data`, each with the line of its first byte.
+    fn reference(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(data);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        loop {
+            let mut at = rdr.position().byte() as usize;
+            if at == 0 && data.starts_with(b"\xEF\xBB\xBF") {
+                at = 3;
+            }
+            if !rdr.read_byte_record(&mut rec).unwrap() {
+                break;
+            }
+            let start = at
+                + data[at..]
+                    .iter()
+                    .position(|&b| b != b'\r' && b != b'\n')
+                    .unwrap_or(0);
+            let line = 1 + memchr::memchr_iter(b'\n', &data[..start]).count() as u64;
+            out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    fn ours(
+        data: &[u8],
+        delimiter: u8,
+        chunk: usize,
+        size: usize,
+        limit: usize,
+    ) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut r = RecordReader::with_buffer(Trickle(data, chunk), delimiter, size);
+        r.set_limit(limit);
+        let mut out = Vec::new();
+        while let Some(line) = r.next_record().unwrap() {
+            let fields = (0..limit).map_while(|i| r.field(i).map(<[u8]>::to_vec));
+            out.push((line, fields.collect()));
+        }
+        out
+    }
+
+    fn cut(records: Vec<(u64, Vec<Vec<u8>>)>, limit: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
+        records
+            .into_iter()
+            .map(|(l, mut f)| {
+                f.truncate(limit);
+                (l, f)
+            })
+            .collect()
+    }
+
+    fn csvish() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            4 => prop::sample::select(b"a1 ,\t\"\r\n".to_vec()),
+            1 => any::<u8>(),
+        ];
+        let body = prop::collection::vec(byte, 0..200);
+        (any::<bool>(), body).prop_map(|(bom, b)| {
+            let mut v = if bom {
+                b"\xEF\xBB\xBF".to_vec()
+            } else {
+                vec![]
+            };
+            v.extend(b);
+            v
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn reads_as_the_csv_crate_does(
+            data in csvish(),
+            tab in any::<bool>(),
+            chunk in 1usize..64,
+            size in 1usize..32,
+            limit in 1usize..6,
+        ) {
+            let d = if tab { b'\t' } else { b',' };
+            let want = reference(&data, d);
+            prop_assert_eq!(&ours(&data, d, chunk, size, usize::MAX), &want);
+            prop_assert_eq!(ours(&data, d, 1 << 16, 1 << 20, limit), cut(want, limit));
+        }
+    }
+
+    #[test]
+    fn edge_cases() {
+        for data in [
+            &b""[..],
+            b"\xEF\xBB\xBF",
+            b"\xEF\xBB\xBFa,b\r\n\xEF\xBB\xBFc",
+            b"\r\r\n\n",
+            b"a\rb\nc\r\n",
+            b"\"a\r\nb\",c\r\nd,\"e\"\"f\"\n",
+            b"a,\"b",
+            b"x\"y\",z\n",
+            b"\"q\"x,y\r",
+            b",\n,,\r\n",
+        ] {
+            let want = reference(data, b',');
+            assert_eq!(ours(data, b',', 1, 1, usize::MAX), want, "{data:?}");
+            assert_eq!(ours(data, b',', 7, 1 << 20, usize::MAX), want, "{data:?}");
+        }
+    }
+
+    #[test]
+    fn a_row_past_the_limit_is_refused_with_its_line() {
+        let mut data = b"h\nok\n\"".to_vec();
+        data.resize(MAX_ROW_BYTES + 10, b'x');
+        let mut r = RecordReader::new(&data[..], b',');
+        assert_eq!(r.next_record().unwrap(), Some(1));
+        assert_eq!(r.next_record().unwrap(), Some(2));
+        let e = r.next_record().unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.source.to_string().contains("longer than 64 MiB"));
+    }
+}
