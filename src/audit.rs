@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::eligibility::Decision;
 use crate::es003::InputFormat;
 use crate::money::Cents;
-use crate::output::{self, OutputError, Staged};
+use crate::output::{self, Fingerprint, OutputError, Staged};
 use crate::prepare::{PrepareConfig, Prepared, SplitBy};
 use crate::rules::RULES_VERSION;
 
@@ -111,22 +111,61 @@ fn hash(path: &Path) -> Result<FileHash, AuditError> {
     })
 }
 
-/// Fingerprints of the inputs, computed on a thread of their own while the rows are parsed.
-pub struct InputHashes(std::thread::JoinHandle<Vec<Result<FileHash, AuditError>>>);
+/// Fingerprints of the inputs: taken as an input is read where its reader can, computed on
+/// a thread of their own, while the rows are parsed, for the others.
+pub struct InputHashes {
+    paths: Vec<PathBuf>,
+    taken: Vec<Option<Fingerprint>>,
+    others: std::thread::JoinHandle<Vec<(usize, Result<FileHash, AuditError>)>>,
+}
 
 impl InputHashes {
-    /// Starts hashing `paths`, one after another, on a new thread.
-    pub fn start(paths: Vec<PathBuf>) -> InputHashes {
-        InputHashes(std::thread::spawn(move || {
-            paths.iter().map(|p| hash(p)).collect()
-        }))
+    /// Starts hashing the `paths` whose `on_read` is false, one after another.
+    pub fn start(paths: Vec<PathBuf>, on_read: &[bool]) -> InputHashes {
+        let others: Vec<(usize, PathBuf)> = paths
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !on_read.get(*i).copied().unwrap_or(false))
+            .map(|(i, p)| (i, p.clone()))
+            .collect();
+        InputHashes {
+            taken: vec![None; paths.len()],
+            paths,
+            others: std::thread::spawn(move || {
+                others.into_iter().map(|(i, p)| (i, hash(&p))).collect()
+            }),
+        }
+    }
+
+    /// The fingerprint of input `i`, taken as it was read.
+    pub fn taken(&mut self, i: usize, fingerprint: Fingerprint) {
+        if let Some(slot) = self.taken.get_mut(i) {
+            *slot = Some(fingerprint);
+        }
     }
 
     fn finish(self) -> Result<Vec<FileHash>, AuditError> {
-        match self.0.join() {
-            Ok(hashes) => hashes.into_iter().collect(),
+        let mut others: Vec<Option<Result<FileHash, AuditError>>> =
+            self.paths.iter().map(|_| None).collect();
+        match self.others.join() {
+            Ok(hashes) => hashes.into_iter().for_each(|(i, h)| others[i] = Some(h)),
             Err(panic) => std::panic::resume_unwind(panic),
         }
+        let mut all = Vec::with_capacity(self.paths.len());
+        for ((path, taken), other) in self.paths.iter().zip(self.taken).zip(others) {
+            all.push(match (taken, other) {
+                (Some(f), _) => FileHash {
+                    path: path.display().to_string(),
+                    bytes: f.bytes,
+                    sha256: f.sha256,
+                    kind: None,
+                },
+                (None, Some(h)) => h?,
+                // Expected from a read that did not give it.
+                (None, None) => hash(path)?,
+            });
+        }
+        Ok(all)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod history;
 pub mod ledger;
 pub mod money;
 pub mod output;
+pub mod parallel;
 pub mod prepare;
 pub mod report;
 pub mod rules;

@@ -101,11 +101,29 @@ pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A writer that fingerprints what passes through it.
-struct Fingerprinting<W> {
-    inner: W,
+/// A reader or writer that fingerprints the bytes passing through it.
+pub struct Fingerprinting<T> {
+    inner: T,
     hasher: Sha256,
     bytes: u64,
+}
+
+impl<T> Fingerprinting<T> {
+    pub fn new(inner: T) -> Self {
+        Fingerprinting {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// The fingerprint of the bytes so far.
+    pub fn finish(self) -> Fingerprint {
+        Fingerprint {
+            bytes: self.bytes,
+            sha256: hex(&self.hasher.finalize()),
+        }
+    }
 }
 
 impl<W: Write> Write for Fingerprinting<W> {
@@ -117,6 +135,15 @@ impl<W: Write> Write for Fingerprinting<W> {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
+    }
+}
+
+impl<R: io::Read> io::Read for Fingerprinting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
     }
 }
 
@@ -164,17 +191,10 @@ where
         .tempfile_in(dir)
         .map_err(err)?;
     let fingerprint = {
-        let mut w = Fingerprinting {
-            inner: BufWriter::new(tmp.as_file_mut()),
-            hasher: Sha256::new(),
-            bytes: 0,
-        };
+        let mut w = Fingerprinting::new(BufWriter::new(tmp.as_file_mut()));
         fill(&mut w).map_err(err)?;
         w.flush().map_err(err)?;
-        Fingerprint {
-            bytes: w.bytes,
-            sha256: hex(&w.hasher.finalize()),
-        }
+        w.finish()
     };
     Ok(Staged {
         path: path.into(),

@@ -316,6 +316,32 @@ fn the_audit_trail_fingerprints_inputs_and_outputs() {
     assert_eq!(read(dir.path().join("cape-out/cape_run.json")), first);
 }
 
+#[test]
+fn every_input_is_fingerprinted_in_order_whatever_its_format() {
+    // CSV inputs are fingerprinted as they are read, workbooks on a thread of their own.
+    let dir = scratch();
+    std::fs::copy(fixture("es003/sample.xlsx"), dir.path().join("sample.xlsx")).unwrap();
+    std::fs::copy(
+        fixture("es003/broker-export.txt"),
+        dir.path().join("broker-export.txt"),
+    )
+    .unwrap();
+    let inputs = ["sample.xlsx", "sample.csv", "broker-export.txt"];
+    let mut args = vec!["prepare", "--as-of", "2026-06-01"];
+    args.extend(inputs);
+    assert_eq!(run(dir.path(), &args).code, 0);
+    let v: serde_json::Value =
+        serde_json::from_str(&read(dir.path().join("cape-out/cape_run.json"))).unwrap();
+    let got = v["inputs"].as_array().unwrap();
+    assert_eq!(got.len(), inputs.len());
+    for (h, name) in got.iter().zip(inputs) {
+        let bytes = std::fs::read(dir.path().join(name)).unwrap();
+        assert_eq!(h["path"], name);
+        assert_eq!(h["bytes"], bytes.len());
+        assert_eq!(h["sha256"], sha256_hex(&bytes), "{name}");
+    }
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes)

@@ -151,3 +151,63 @@ proptest! {
         }
     }
 }
+
+/// Large enough that deciding and writing the report are spread over threads: every entry is
+/// reported once, in order, with the row that the same entry gets in a small run.
+#[test]
+fn a_large_export_is_accounted_for_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    let n: u64 = 30_011;
+    let number = |i: u64| {
+        EntryNumber::parse(&format!("M2K{:07}0", (i * 7919) % n))
+            .unwrap()
+            .with_check_digit()
+    };
+    let mut body = String::from(
+        "Entry Summary Number,HTS Number - Full,Line Tariff Duty Amount,Liquidation Date\n",
+    );
+    for i in 0..n {
+        let e = number(i);
+        // Every third entry liquidated long ago (excluded), the rest unliquidated.
+        let liq = if i % 3 == 0 { "01/02/2026" } else { "" };
+        body.push_str(&format!(
+            "{e},9903.01.25,{i}.05,{liq}\n{e},8471.30.0100,1.00,{liq}\n"
+        ));
+    }
+    std::fs::write(&input, body).unwrap();
+    let mut cfg = config(dir.path(), &input);
+    cfg.max_entries = 9999;
+    let p = prepare::run(&cfg).unwrap();
+    accounted(dir.path(), &p);
+    let report = std::fs::read_to_string(dir.path().join("out/cape_entries.csv")).unwrap();
+    let rows: Vec<&str> = report.lines().skip(1).collect();
+    assert_eq!(rows.len() as u64, n);
+    let numbers: Vec<&str> = rows.iter().map(|r| &r[..11]).collect();
+    assert!(
+        numbers.windows(2).all(|w| w[0] < w[1]),
+        "sorted, no repeats"
+    );
+    let excluded = rows
+        .iter()
+        .filter(|r| r[12..].starts_with("excluded,"))
+        .count();
+    assert_eq!(excluded as u64, n.div_ceil(3));
+
+    // One of them, alone: the same decision and values.
+    let one = dir.path().join("one");
+    std::fs::create_dir(&one).unwrap();
+    let e = number(2);
+    let input = one.join("big.csv");
+    std::fs::write(
+        &input,
+        format!("Entry Summary Number,HTS Number - Full,Line Tariff Duty Amount,Liquidation Date\n{e},9903.01.25,2.05,\n{e},8471.30.0100,1.00,\n"),
+    )
+    .unwrap();
+    prepare::run(&config(&one, &input)).unwrap();
+    let alone = std::fs::read_to_string(one.join("out/cape_entries.csv")).unwrap();
+    // Up to the declaration file and sources, which differ between the runs.
+    let head = |r: &str| r.split(',').take(18).collect::<Vec<_>>().join(",");
+    let row = head(alone.lines().nth(1).unwrap());
+    assert_eq!(rows.iter().filter(|r| head(r) == row).count(), 1, "{row}");
+}

@@ -73,6 +73,11 @@ impl<R: Read> RecordReader<R> {
         }
     }
 
+    /// The source, once reading is done.
+    pub fn into_inner(self) -> R {
+        self.src
+    }
+
     /// From now on, split only the first `n` fields of a record exactly: `field(i)` for
     /// `i >= n` may hold several fields, or the rest of the line, or be missing.
     pub fn set_limit(&mut self, n: usize) {
@@ -87,6 +92,20 @@ impl<R: Read> RecordReader<R> {
         } else {
             &self.buf[s..e]
         })
+    }
+
+    /// Appends the current record's fields to `data`, and their bounds in `data` to
+    /// `bounds`.
+    pub fn append_to(&self, data: &mut Vec<u8>, bounds: &mut Vec<(u32, u32)>) {
+        let src = if self.in_out { &self.out } else { &self.buf };
+        let (Some(first), Some(last)) = (self.fields.first(), self.fields.last()) else {
+            return;
+        };
+        let base = data.len();
+        data.extend_from_slice(&src[first.0..last.1]);
+        // A record is at most `MAX_ROW_BYTES` (64 MiB): offsets in a batch fit in u32.
+        let at = |p: usize| (p - first.0 + base) as u32;
+        bounds.extend(self.fields.iter().map(|&(s, e)| (at(s), at(e))));
     }
 
     /// Reads the next record; returns the line it starts on, or `None` at the end.

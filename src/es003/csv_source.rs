@@ -1,23 +1,50 @@
 //! CSV and tab-separated ES-003 input: records read in place by [`RecordReader`], with the
-//! exact line each starts on; past the header, only the columns in use are split.
+//! exact line each starts on; past the header, only the columns in use are split. The file
+//! is fingerprinted (SHA-256) as it is read, for the audit trail.
 
 use std::fs::File;
 use std::path::Path;
+use std::sync::mpsc;
 
 use super::csv_records::{RecordError, RecordReader};
 use super::{Field, HEADER_SEARCH_ROWS, Header, ReadError, Row, RowSink, find_header, values};
+use crate::output::{Fingerprint, Fingerprinting};
 
 /// An open CSV input, positioned after its header row.
 pub struct CsvInput {
-    reader: RecordReader<File>,
+    reader: RecordReader<Fingerprinting<File>>,
 }
 
-/// The current record as a [`Row`].
-struct CsvRow<'a>(&'a RecordReader<File>);
+/// Rows passed from the thread that reads and splits them to the one that takes them.
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    bounds: Vec<(u32, u32)>,
+    /// Each row's line, and the end of its fields in `bounds`.
+    rows: Vec<(u64, u32)>,
+}
 
-impl Row for CsvRow<'_> {
+/// About how many bytes of rows a batch holds.
+const BATCH_BYTES: usize = 1 << 20;
+
+impl Batch {
+    fn clear(&mut self) {
+        self.data.clear();
+        self.bounds.clear();
+        self.rows.clear();
+    }
+}
+
+/// A row of a batch.
+struct BatchRow<'a> {
+    data: &'a [u8],
+    bounds: &'a [(u32, u32)],
+}
+
+impl Row for BatchRow<'_> {
     fn cell(&self, i: usize) -> Option<&[u8]> {
-        self.0.field(i)
+        let &(s, e) = self.bounds.get(i)?;
+        self.data.get(s as usize..e as usize)
     }
 }
 
@@ -29,7 +56,7 @@ impl CsvInput {
             source,
         })?;
         let mut input = CsvInput {
-            reader: RecordReader::new(file, delimiter),
+            reader: RecordReader::new(Fingerprinting::new(file), delimiter),
         };
         let mut first_rows = Vec::new();
         while first_rows.len() < HEADER_SEARCH_ROWS {
@@ -71,12 +98,73 @@ impl CsvInput {
             })
     }
 
-    /// Streams the rows below the header.
-    pub fn read_rows<S: RowSink>(mut self, path: &Path, sink: &mut S) -> Result<(), ReadError> {
-        while let Some(line) = self.next(path)? {
-            sink.row(line, &CsvRow(&self.reader));
-        }
-        Ok(())
+    /// Streams the rows below the header. A second thread reads and splits the rows while
+    /// this one hands them to `sink`, in order. Returns the whole file's fingerprint.
+    pub fn read_rows<S: RowSink>(
+        self,
+        path: &Path,
+        sink: &mut S,
+    ) -> Result<Fingerprint, ReadError> {
+        let mut reader = self.reader;
+        let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch, RecordError>>(2);
+        let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+        std::thread::scope(|scope| {
+            let read = scope.spawn(move || {
+                loop {
+                    let mut batch = empty_rx.try_recv().unwrap_or_default();
+                    batch.clear();
+                    let more = loop {
+                        match reader.next_record() {
+                            Ok(Some(line)) => {
+                                reader.append_to(&mut batch.data, &mut batch.bounds);
+                                batch.rows.push((line, batch.bounds.len() as u32));
+                                if batch.data.len() >= BATCH_BYTES {
+                                    break Ok(true);
+                                }
+                            }
+                            Ok(None) => break Ok(false),
+                            Err(e) => break Err(e),
+                        }
+                    };
+                    // A closed channel means the taker stopped: so does the reader.
+                    if !batch.rows.is_empty() && full_tx.send(Ok(batch)).is_err() {
+                        return None;
+                    }
+                    match more {
+                        Ok(true) => {}
+                        Ok(false) => return Some(reader.into_inner().finish()),
+                        Err(e) => {
+                            let _ = full_tx.send(Err(e));
+                            return None;
+                        }
+                    }
+                }
+            });
+            for batch in full_rx {
+                let batch = batch.map_err(|RecordError { line, source }| ReadError::Csv {
+                    path: path.into(),
+                    line,
+                    source,
+                })?;
+                let mut start = 0;
+                for &(line, end) in &batch.rows {
+                    let bounds = &batch.bounds[start as usize..end as usize];
+                    sink.row(
+                        line,
+                        &BatchRow {
+                            data: &batch.data,
+                            bounds,
+                        },
+                    );
+                    start = end;
+                }
+                let _ = empty_tx.send(batch);
+            }
+            match read.join() {
+                Ok(fingerprint) => Ok(fingerprint.expect("the reader ends at the end of the file")),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
     }
 }
 

@@ -18,6 +18,8 @@ use std::path::PathBuf;
 
 pub use columns::{ColumnMap, Field};
 
+use crate::output::Fingerprint;
+
 /// How many rows from the top are searched for the header row.
 pub const HEADER_SEARCH_ROWS: usize = 20;
 
@@ -113,16 +115,22 @@ pub struct Opened {
 }
 
 enum Inner {
-    Csv(csv_source::CsvInput),
-    Xlsx(xlsx_source::XlsxInput),
+    Csv(Box<csv_source::CsvInput>),
+    Xlsx(Box<xlsx_source::XlsxInput>),
 }
 
 impl Opened {
-    /// Streams every data row below the header to `sink`.
-    pub fn read_rows<S: RowSink>(self, sink: &mut S) -> Result<(), ReadError> {
+    /// Whether [`Opened::read_rows`] fingerprints the file as it reads it.
+    pub fn fingerprints(&self) -> bool {
+        matches!(self.inner, Inner::Csv(_))
+    }
+
+    /// Streams every data row below the header to `sink`; returns the file's fingerprint
+    /// when it was taken on the way (see [`Opened::fingerprints`]).
+    pub fn read_rows<S: RowSink>(self, sink: &mut S) -> Result<Option<Fingerprint>, ReadError> {
         match self.inner {
-            Inner::Csv(c) => c.read_rows(&self.path, sink),
-            Inner::Xlsx(x) => x.read_rows(&self.path, &self.header, sink),
+            Inner::Csv(c) => c.read_rows(&self.path, sink).map(Some),
+            Inner::Xlsx(x) => x.read_rows(&self.path, &self.header, sink).map(|()| None),
         }
     }
 }
@@ -171,11 +179,11 @@ pub fn open(spec: &InputSpec) -> Result<Opened, ReadError> {
                 b','
             };
             let (h, c) = csv_source::CsvInput::open(&spec.path, delimiter)?;
-            (h, Inner::Csv(c))
+            (h, Inner::Csv(Box::new(c)))
         }
         InputFormat::Xlsx => {
             let (h, x) = xlsx_source::XlsxInput::open(&spec.path, spec.sheet.as_deref())?;
-            (h, Inner::Xlsx(x))
+            (h, Inner::Xlsx(Box::new(x)))
         }
     };
     Ok(Opened {

@@ -123,10 +123,11 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         output::ensure_not_input(&out(name), &input_paths)?;
     }
 
-    let hashes = crate::audit::InputHashes::start(input_paths.clone());
+    let on_read: Vec<bool> = opened.iter().map(es003::Opened::fingerprints).collect();
+    let mut hashes = crate::audit::InputHashes::start(input_paths.clone(), &on_read);
     let mut ledger = Ledger::default();
     let mut inputs = Vec::new();
-    for o in opened {
+    for (i, o) in opened.into_iter().enumerate() {
         let header = o.header.clone();
         let info = InputInfo {
             path: o.path.clone(),
@@ -144,7 +145,9 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
             let name = o.path.display().to_string();
             let mut sink = ledger.file(&name, &header.columns, &header.names);
             let mut sink = progress::Progress::new(&mut sink, &o.path, cfg.progress);
-            o.read_rows(&mut sink)?;
+            if let Some(fingerprint) = o.read_rows(&mut sink)? {
+                hashes.taken(i, fingerprint);
+            }
         }
         inputs.push(InputInfo {
             rows: ledger.rows_read - before,
@@ -152,11 +155,9 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         });
     }
 
-    let verdicts: Vec<Verdict> = ledger
-        .entries
-        .iter()
-        .map(|e| eligibility::decide(e, &ledger, &cfg.rules, &cfg.declared))
-        .collect();
+    let verdicts: Vec<Verdict> = crate::parallel::map(&ledger.entries, |e| {
+        eligibility::decide(e, &ledger, &cfg.rules, &cfg.declared)
+    });
     let (declarations, placed) = plan::plan(&ledger, &verdicts, cfg.split_by, cfg.max_entries);
     let validation_result = plan::validation_result(&ledger, &verdicts);
 

@@ -9,6 +9,7 @@ use crate::entry::sort_prefix;
 use crate::ledger::EntryState;
 use crate::money::push_u64;
 use crate::output::{CSV_LINE_END, push_field};
+use crate::parallel;
 use crate::prepare::Prepared;
 use crate::rules::Rule;
 
@@ -131,7 +132,7 @@ fn key(e: &EntryState) -> &[u8] {
     e.number.as_ref().map_or(e.raw.as_bytes(), |n| n.as_bytes())
 }
 
-/// Writes the report, sorted by entry number, through one reused buffer.
+/// Writes the report, sorted by entry number, formatted in chunks on several threads.
 pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
     let entries = &p.ledger.entries;
     let mut keyed: Vec<(u128, usize)> = entries
@@ -143,19 +144,19 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
         a.0.cmp(&b.0)
             .then_with(|| key(&entries[a.1]).cmp(key(&entries[b.1])))
     });
-    let order = keyed.into_iter().map(|(_, i)| i);
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let text = |id: Option<u32>| id.map_or(&b""[..], |i| p.ledger.strings.get(i).as_bytes());
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
-    let mut scratch = Vec::new();
-    buf.extend_from_slice(COLUMNS.join(",").as_bytes());
-    buf.extend_from_slice(CSV_LINE_END);
-    for i in order {
+    let mut head = COLUMNS.join(",").into_bytes();
+    head.extend_from_slice(CSV_LINE_END);
+    w.write_all(&head)?;
+    parallel::write_ordered(w, order.len(), |scratch: &mut Vec<u8>, k, buf| {
+        let i = order[k];
         let e = &entries[i];
         let v = &p.verdicts[i];
         let h = &e.header;
         let mut r = Record {
-            buf: &mut buf,
-            scratch: &mut scratch,
+            buf,
+            scratch,
             first: true,
         };
         r.text(key(e));
@@ -201,10 +202,5 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
             }
         });
         r.end();
-        if buf.len() >= 1 << 20 {
-            w.write_all(&buf)?;
-            buf.clear();
-        }
-    }
-    w.write_all(&buf)
+    })
 }
