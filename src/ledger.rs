@@ -389,7 +389,7 @@ impl RowSink for FileSink<'_> {
                 .iter()
                 .zip(&self.prev_header)
                 .all(|(col, prev)| {
-                    col.is_none_or(|i| row.cell(i).unwrap_or_default() == prev.as_slice())
+                    col.is_none_or(|i| same_cell(row.cell(i).unwrap_or_default(), prev))
                 });
         if !same {
             for (k, col) in c.header_cols.iter().enumerate() {
@@ -402,7 +402,7 @@ impl RowSink for FileSink<'_> {
                     continue;
                 };
                 // A cell equal to the previous row's is not parsed again.
-                if self.prev_parsed[k].is_none() || self.prev_header[k] != cell {
+                if self.prev_parsed[k].is_none() || !same_cell(&self.prev_header[k], cell) {
                     self.prev_parsed[k] = Some(parse_header(field, cell, &mut ledger.strings));
                     self.prev_header[k].clear();
                     self.prev_header[k].extend_from_slice(cell);
@@ -486,6 +486,25 @@ impl RowSink for FileSink<'_> {
             }
         }
     }
+}
+
+/// Byte equality of two cells, inline: entry-level cells are a few bytes long and compared on
+/// every row, where a call into `memcmp` per cell costs more than the comparison.
+#[inline]
+fn same_cell(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().expect("8 bytes"));
+    a8.by_ref()
+        .zip(b8.by_ref())
+        .all(|(x, y)| word(x) == word(y))
+        && a8
+            .remainder()
+            .iter()
+            .zip(b8.remainder())
+            .all(|(x, y)| x == y)
 }
 
 fn shown(cell: Option<&[u8]>) -> String {
@@ -586,6 +605,26 @@ fn apply_header(
                 |a: u32, b: u32| a == b || strings.get(a).eq_ignore_ascii_case(strings.get(b));
             set(slot, id, same)
                 .map_err(|o| (strings.get(o).to_string(), strings.get(id).to_string()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_cell;
+
+    #[test]
+    fn same_cell_is_byte_equality() {
+        let base: Vec<u8> = (b'a'..=b'z').collect();
+        for len in 0..base.len() {
+            let a = &base[..len];
+            assert!(same_cell(a, a));
+            assert!(!same_cell(a, &base[..len + 1]));
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!same_cell(a, &b), "{len} {at}");
+            }
         }
     }
 }
