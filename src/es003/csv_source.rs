@@ -61,10 +61,17 @@ impl CsvInput {
         let mut first_rows = Vec::new();
         while first_rows.len() < HEADER_SEARCH_ROWS {
             let Some(line) = input.next(path)? else { break };
-            let names: Vec<String> = (0..)
+            let mut names: Vec<String> = (0..)
                 .map_while(|i| input.reader.field(i))
                 .map(|f| values::text(f).into_owned())
                 .collect();
+            // A BOM at the start of the file is gone already; one before a header below
+            // title rows (files pasted together) is not part of its first name either.
+            if let Some(first) = names.first_mut()
+                && let Some(rest) = first.strip_prefix('\u{feff}')
+            {
+                *first = rest.to_string();
+            }
             let found = super::ColumnMap::resolve(&names).is_complete();
             first_rows.push((line, names));
             if found {
@@ -208,5 +215,14 @@ mod tests {
     fn a_bom_before_the_header_is_ignored() {
         let (h, rows) = lines_of(b"\xEF\xBB\xBFEntry Summary Number,HTS,Duty\r\nx,1,2\r\n");
         assert_eq!((h, rows.len()), (1, 1));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.csv");
+        std::fs::write(
+            &p,
+            b"Report\r\n\xEF\xBB\xBFEntry Summary Number,HTS,Duty\r\n",
+        )
+        .unwrap();
+        let (h, _) = CsvInput::open(&p, b',').unwrap();
+        assert_eq!((h.line, h.names[0].as_str()), (2, "Entry Summary Number"));
     }
 }
