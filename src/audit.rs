@@ -8,12 +8,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::eligibility::Decision;
 use crate::es003::InputFormat;
 use crate::money::Cents;
-use crate::output::{self, Fingerprint, OutputError, Staged};
+use crate::output::{self, Fingerprint, Fingerprinting, OutputError, Staged};
 use crate::prepare::{PrepareConfig, Prepared, SplitBy};
 use crate::rules::RULES_VERSION;
 
@@ -30,27 +29,24 @@ pub struct FileHash {
     pub kind: Option<crate::history::Kind>,
 }
 
+impl FileHash {
+    /// The entry for `path`, whose bytes have `fingerprint`.
+    fn new(path: &Path, fingerprint: Fingerprint) -> FileHash {
+        FileHash {
+            path: path.display().to_string(),
+            bytes: fingerprint.bytes,
+            sha256: fingerprint.sha256,
+            kind: None,
+        }
+    }
+}
+
 /// SHA-256 and size of a file, streamed.
 pub fn hash_file(path: &Path) -> std::io::Result<FileHash> {
-    let mut f = File::open(path)?;
-    let mut h = Sha256::new();
+    let mut f = Fingerprinting::new(File::open(path)?);
     let mut buf = vec![0u8; 1 << 20];
-    let mut bytes = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-        bytes += n as u64;
-    }
-    let sha256 = output::hex(&h.finalize());
-    Ok(FileHash {
-        path: path.display().to_string(),
-        bytes,
-        sha256,
-        kind: None,
-    })
+    while f.read(&mut buf)? != 0 {}
+    Ok(FileHash::new(path, f.finish()))
 }
 
 #[derive(Serialize)]
@@ -154,12 +150,7 @@ impl InputHashes {
         let mut all = Vec::with_capacity(self.paths.len());
         for ((path, taken), other) in self.paths.iter().zip(self.taken).zip(others) {
             all.push(match (taken, other) {
-                (Some(f), _) => FileHash {
-                    path: path.display().to_string(),
-                    bytes: f.bytes,
-                    sha256: f.sha256,
-                    kind: None,
-                },
+                (Some(f), _) => FileHash::new(path, f),
                 (None, Some(h)) => h?,
                 // Expected from a read that did not give it.
                 (None, None) => hash(path)?,
@@ -215,12 +206,7 @@ pub fn stage(
             .collect::<Result<_, _>>()?,
         outputs: outputs
             .iter()
-            .map(|s| FileHash {
-                path: s.path().display().to_string(),
-                bytes: s.fingerprint.bytes,
-                sha256: s.fingerprint.sha256.clone(),
-                kind: None,
-            })
+            .map(|s| FileHash::new(s.path(), s.fingerprint.clone()))
             .collect(),
         counts: Counts {
             rows: p.ledger.rows_read,

@@ -352,7 +352,8 @@ impl RowSink for FileSink<'_> {
         let raw_entry = row.cell(c.entry_col).unwrap_or_default();
         // Blank: nothing but white space, Unicode's included (a no-break space from Excel).
         let blank = raw_entry.trim_ascii().is_empty()
-            || (self.prev_entry_raw != raw_entry && values::text(raw_entry).trim().is_empty());
+            || (!same_cell(&self.prev_entry_raw, raw_entry)
+                && values::text(raw_entry).trim().is_empty());
         if blank {
             if c.is_blank(row) {
                 ledger.blank_rows += 1;
@@ -370,7 +371,7 @@ impl RowSink for FileSink<'_> {
         }
         // Rows of one entry come together: the same cell as the row before is the same entry.
         let idx = match self.prev_entry {
-            Some(i) if self.prev_entry_raw == raw_entry => i,
+            Some(i) if same_cell(&self.prev_entry_raw, raw_entry) => i,
             _ => {
                 let i = ledger.entry_index(raw_entry, c.file, line, c.present);
                 self.prev_entry = Some(i);
@@ -488,8 +489,9 @@ impl RowSink for FileSink<'_> {
     }
 }
 
-/// Byte equality of two cells, inline: entry-level cells are a few bytes long and compared on
-/// every row, where a call into `memcmp` per cell costs more than the comparison.
+/// Byte equality of two cells, inline: the entry number and entry-level cells are a few
+/// bytes long and compared on every row, where a call into `memcmp` per cell costs more than
+/// the comparison.
 #[inline]
 fn same_cell(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {

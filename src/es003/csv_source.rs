@@ -96,13 +96,7 @@ impl CsvInput {
 
     /// Reads the next record; returns its first line.
     fn next(&mut self, path: &Path) -> Result<Option<u64>, ReadError> {
-        self.reader
-            .next_record()
-            .map_err(|RecordError { line, source }| ReadError::Csv {
-                path: path.into(),
-                line,
-                source,
-            })
+        self.reader.next_record().map_err(|e| csv_error(path, e))
     }
 
     /// Streams the rows below the header. A second thread reads and splits the rows while
@@ -148,11 +142,7 @@ impl CsvInput {
                 }
             });
             for batch in full_rx {
-                let batch = batch.map_err(|RecordError { line, source }| ReadError::Csv {
-                    path: path.into(),
-                    line,
-                    source,
-                })?;
+                let batch = batch.map_err(|e| csv_error(path, e))?;
                 let mut start = 0;
                 for &(line, end) in &batch.rows {
                     let bounds = &batch.bounds[start as usize..end as usize];
@@ -172,6 +162,14 @@ impl CsvInput {
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
+    }
+}
+
+fn csv_error(path: &Path, RecordError { line, source }: RecordError) -> ReadError {
+    ReadError::Csv {
+        path: path.into(),
+        line,
+        source,
     }
 }
 
