@@ -110,6 +110,49 @@ impl<R: Read> RecordReader<R> {
 
     /// Reads the next record; returns the line it starts on, or `None` at the end.
     pub fn next_record(&mut self) -> Result<Option<u64>, RecordError> {
+        let Some((line, body)) = self.locate()? else {
+            return Ok(None);
+        };
+        if let Some((start, end)) = body {
+            self.in_out = false;
+            self.fields.clear();
+            let fields = &mut self.fields;
+            split(&self.buf[start..end], self.delimiter, self.limit, |s, e| {
+                fields.push((start + s, start + e));
+            });
+        }
+        Ok(Some(line))
+    }
+
+    /// Reads the next record and appends it to `data` and `bounds` as
+    /// [`append_to`](Self::append_to) does; returns the line it starts on.
+    pub fn next_into(
+        &mut self,
+        data: &mut Vec<u8>,
+        bounds: &mut Vec<(u32, u32)>,
+    ) -> Result<Option<u64>, RecordError> {
+        let Some((line, body)) = self.locate()? else {
+            return Ok(None);
+        };
+        match body {
+            Some((start, end)) => {
+                let base = data.len();
+                data.extend_from_slice(&self.buf[start..end]);
+                // A record is at most `MAX_ROW_BYTES` (64 MiB): offsets in a batch fit in u32.
+                split(&data[base..], self.delimiter, self.limit, |s, e| {
+                    bounds.push(((base + s) as u32, (base + e) as u32));
+                });
+            }
+            None => self.append_to(data, bounds),
+        }
+        Ok(Some(line))
+    }
+
+    /// Finds the next record and its line. A record of one line with no quote and no stray
+    /// carriage return comes back as the span of its text in `buf`, left to split; any
+    /// other is read by `csv_core` into `fields` and comes back as `None`.
+    #[allow(clippy::type_complexity)]
+    fn locate(&mut self) -> Result<Option<(u64, Option<(usize, usize)>)>, RecordError> {
         if !self.started {
             self.started = true;
             while self.filled < 3 && !self.eof {
@@ -160,30 +203,16 @@ impl<R: Read> RecordReader<R> {
         if body_end > self.pos && self.buf[body_end - 1] == b'\r' {
             body_end -= 1;
         }
-        let body = &self.buf[self.pos..body_end];
-        if memchr::memchr2(b'"', b'\r', body).is_some() {
+        let start = self.pos;
+        if memchr::memchr2(b'"', b'\r', &self.buf[start..body_end]).is_some() {
             self.read_with_core(line)?;
-            return Ok(Some(line));
+            return Ok(Some((line, None)));
         }
-        self.in_out = false;
-        self.fields.clear();
-        let mut start = self.pos;
-        for (i, &b) in body.iter().enumerate() {
-            if b == self.delimiter {
-                if self.fields.len() == self.limit {
-                    break;
-                }
-                let at = self.pos + i;
-                self.fields.push((start, at));
-                start = at + 1;
-            }
-        }
-        self.fields.push((start, body_end));
         self.pos = (nl + 1).min(self.filled);
         if nl < self.filled {
             self.line += 1;
         }
-        Ok(Some(line))
+        Ok(Some((line, Some((start, body_end)))))
     }
 
     /// Reads the record at `pos` with `csv_core`, reading on as long as it lasts.
@@ -267,6 +296,41 @@ impl<R: Read> RecordReader<R> {
     }
 }
 
+/// Calls `field(start, end)` for the fields of `line` (no quotes), at most `limit` of them
+/// ended by a delimiter and then the rest of the line. The delimiters are found eight bytes
+/// at a time.
+fn split(line: &[u8], delimiter: u8, limit: usize, mut field: impl FnMut(usize, usize)) {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let pattern = u64::from_le_bytes([delimiter; 8]);
+    let (mut start, mut taken, mut base) = (0, 0, 0);
+    let mut words = line.chunks_exact(8);
+    for word in &mut words {
+        let v = u64::from_le_bytes(word.try_into().expect("eight bytes")) ^ pattern;
+        // The top bit of each byte that is zero in `v`, that is, of each delimiter.
+        let mut hits = !(((v & LOW).wrapping_add(LOW)) | v | LOW);
+        while hits != 0 {
+            if taken == limit {
+                return field(start, line.len());
+            }
+            let at = base + (hits.trailing_zeros() / 8) as usize;
+            field(start, at);
+            (start, taken) = (at + 1, taken + 1);
+            hits &= hits - 1;
+        }
+        base += 8;
+    }
+    for (k, &b) in words.remainder().iter().enumerate() {
+        if b == delimiter {
+            if taken == limit {
+                break;
+            }
+            field(start, base + k);
+            (start, taken) = (base + k + 1, taken + 1);
+        }
+    }
+    field(start, line.len());
+}
+
 fn too_long(line: u64) -> RecordError {
     RecordError {
         line,
@@ -340,6 +404,25 @@ mod tests {
         out
     }
 
+    /// The same records read by `next_into`, batch style.
+    fn ours_into(
+        data: &[u8],
+        delimiter: u8,
+        chunk: usize,
+        size: usize,
+        limit: usize,
+    ) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut r = RecordReader::with_buffer(Trickle(data, chunk), delimiter, size);
+        r.set_limit(limit);
+        let (mut batch, mut bounds, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        while let Some(line) = r.next_into(&mut batch, &mut bounds).unwrap() {
+            let fields = bounds.drain(..).take(limit);
+            let fields = fields.map(|(s, e)| batch[s as usize..e as usize].to_vec());
+            out.push((line, fields.collect()));
+        }
+        out
+    }
+
     fn cut(records: Vec<(u64, Vec<Vec<u8>>)>, limit: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
         records
             .into_iter()
@@ -379,7 +462,36 @@ mod tests {
             let d = if tab { b'\t' } else { b',' };
             let want = reference(&data, d);
             prop_assert_eq!(&ours(&data, d, chunk, size, usize::MAX), &want);
-            prop_assert_eq!(ours(&data, d, 1 << 16, 1 << 20, limit), cut(want, limit));
+            prop_assert_eq!(&ours_into(&data, d, chunk, size, usize::MAX), &want);
+            let cut_want = cut(want, limit);
+            prop_assert_eq!(&ours(&data, d, 1 << 16, 1 << 20, limit), &cut_want);
+            prop_assert_eq!(&ours_into(&data, d, chunk, size, limit), &cut_want);
+        }
+    }
+
+    /// Fields split one byte at a time, as `split` promises them.
+    fn naive_split(line: &[u8], d: u8, limit: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, &b) in line.iter().enumerate() {
+            if b == d && out.len() < limit {
+                out.push((start, i));
+                start = i + 1;
+            }
+        }
+        out.push((start, line.len()));
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn split_finds_every_delimiter_in_long_lines(
+            line in prop::collection::vec(prop::sample::select(b",,a\xAC\x2C\x00\xFF".to_vec()), 0..300),
+            limit in 0usize..80,
+        ) {
+            let mut got = Vec::new();
+            split(&line, b',', limit, |s, e| got.push((s, e)));
+            prop_assert_eq!(got, naive_split(&line, b',', limit));
         }
     }
 
@@ -400,6 +512,7 @@ mod tests {
             let want = reference(data, b',');
             assert_eq!(ours(data, b',', 1, 1, usize::MAX), want, "{data:?}");
             assert_eq!(ours(data, b',', 7, 1 << 20, usize::MAX), want, "{data:?}");
+            assert_eq!(ours_into(data, b',', 3, 2, usize::MAX), want, "{data:?}");
         }
     }
 

@@ -115,9 +115,8 @@ impl CsvInput {
                     let mut batch = empty_rx.try_recv().unwrap_or_default();
                     batch.clear();
                     let more = loop {
-                        match reader.next_record() {
+                        match reader.next_into(&mut batch.data, &mut batch.bounds) {
                             Ok(Some(line)) => {
-                                reader.append_to(&mut batch.data, &mut batch.bounds);
                                 batch.rows.push((line, batch.bounds.len() as u32));
                                 if batch.data.len() >= BATCH_BYTES {
                                     break Ok(true);
