@@ -85,10 +85,9 @@ enum Liquidation {
 }
 
 fn liquidation_class(s: &str) -> Liquidation {
-    let l = s.to_ascii_lowercase();
-    if l.contains("unliq") || l.contains("not liq") || l.contains("non-liq") {
+    if has(s, "unliq") || has(s, "not liq") || has(s, "non-liq") {
         Liquidation::Unliquidated
-    } else if l.contains("liq") || l.contains("final") {
+    } else if has(s, "liq") || has(s, "final") {
         Liquidation::Liquidated
     } else if [
         "open",
@@ -100,7 +99,7 @@ fn liquidation_class(s: &str) -> Liquidation {
         "n",
     ]
     .iter()
-    .any(|w| l == *w || l.starts_with(&format!("{w} ")))
+    .any(|w| s.eq_ignore_ascii_case(w) || (starts(s, w) && s.as_bytes()[w.len()] == b' '))
     {
         Liquidation::Unliquidated
     } else {
@@ -109,7 +108,7 @@ fn liquidation_class(s: &str) -> Liquidation {
 }
 
 fn protest_is_open(s: &str) -> bool {
-    let l = s.trim().to_ascii_lowercase();
+    let s = s.trim();
     const CLOSED: [&str; 13] = [
         "",
         "none",
@@ -125,7 +124,21 @@ fn protest_is_open(s: &str) -> bool {
         "withdrawn",
         "decided",
     ];
-    !CLOSED.contains(&l.as_str()) && !l.starts_with("closed")
+    !CLOSED.iter().any(|c| s.eq_ignore_ascii_case(c)) && !starts(s, "closed")
+}
+
+/// Whether `s` holds `word` (lower-case ASCII), ignoring ASCII case.
+fn has(s: &str, word: &str) -> bool {
+    s.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+/// Whether `s` starts with `word` (lower-case ASCII), ignoring ASCII case.
+fn starts(s: &str, word: &str) -> bool {
+    s.as_bytes()
+        .get(..word.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn days(d: NaiveDate, n: u64) -> NaiveDate {
@@ -244,14 +257,13 @@ pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions, declared: &Decla
             ));
         }
     }
-    if let Some(s) = text(h.summary_status) {
-        let l = s.to_ascii_lowercase();
-        if !(l.starts_with("accept") || l == "a") {
-            fails.push((Rule::StatusNotAccepted, format!("entry summary status {s}")));
-        }
+    if let Some(s) = text(h.summary_status)
+        && !(starts(s, "accept") || s.eq_ignore_ascii_case("a"))
+    {
+        fails.push((Rule::StatusNotAccepted, format!("entry summary status {s}")));
     }
     if let Some(s) = text(h.control_status)
-        && !s.to_ascii_lowercase().contains("cbp")
+        && !has(s, "cbp")
     {
         fails.push((Rule::TradeControl, format!("control status {s}")));
     }

@@ -332,3 +332,64 @@ fn conflicting_rows_need_review() {
         Decision::Eligible
     );
 }
+
+/// The status readings, as first written: by lower-casing a copy.
+mod lowered {
+    pub fn liquidation_class(s: &str) -> super::Liquidation {
+        use super::Liquidation::*;
+        let l = s.to_ascii_lowercase();
+        if l.contains("unliq") || l.contains("not liq") || l.contains("non-liq") {
+            Unliquidated
+        } else if l.contains("liq") || l.contains("final") {
+            Liquidated
+        } else if [
+            "open",
+            "pending",
+            "extended",
+            "suspended",
+            "scheduled",
+            "none",
+            "n",
+        ]
+        .iter()
+        .any(|w| l == *w || l.starts_with(&format!("{w} ")))
+        {
+            Unliquidated
+        } else {
+            Unknown
+        }
+    }
+
+    pub fn protest_is_open(s: &str) -> bool {
+        let l = s.trim().to_ascii_lowercase();
+        let closed = [
+            "",
+            "none",
+            "no",
+            "n",
+            "n/a",
+            "na",
+            "closed",
+            "denied",
+            "allowed",
+            "approved",
+            "completed",
+            "withdrawn",
+            "decided",
+        ];
+        !closed.contains(&l.as_str()) && !l.starts_with("closed")
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn status_readings_ignore_case_without_copying(
+        s in "[ a-zA-Z/\\-éİ\u{a0}]{0,14}|(?i)(un|not |non-)?liq[a-z ]{0,6}|(?i)(closed|open|n|accepted|cbp)[ a-z]{0,4}",
+    ) {
+        proptest::prop_assert_eq!(liquidation_class(&s), lowered::liquidation_class(&s));
+        proptest::prop_assert_eq!(protest_is_open(&s), lowered::protest_is_open(&s));
+        let l = s.to_ascii_lowercase();
+        proptest::prop_assert_eq!(has(&s, "cbp"), l.contains("cbp"));
+        proptest::prop_assert_eq!(starts(&s, "accept"), l.starts_with("accept"));
+    }
+}

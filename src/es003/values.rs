@@ -116,6 +116,12 @@ pub fn hts(raw: &[u8]) -> Parsed<Hts> {
         digits: [0; 12],
         len: 0,
     };
+    // Most cells are digits alone: one pass to check them, one copy.
+    if (4..=out.digits.len()).contains(&s.len()) && s.iter().all(u8::is_ascii_digit) {
+        out.digits[..s.len()].copy_from_slice(s);
+        out.len = s.len() as u8;
+        return Ok(Some(out));
+    }
     for &b in s {
         match b {
             b'0'..=b'9' => {
@@ -216,6 +222,15 @@ mod tests {
         assert_eq!(hts(b"ABC"), Err(Invalid));
         assert_eq!(hts(b"990"), Err(Invalid));
         assert_eq!(hts(b"1234567890123"), Err(Invalid));
+        assert_eq!(hts(b"1234.56789.0123"), Err(Invalid));
+        for (raw, digits) in [
+            (&b"123456789012"[..], "123456789012"),
+            (b" 1234\t", "1234"),
+            (b"8471.30.0100", "8471300100"),
+            (b"12 34", "1234"),
+        ] {
+            assert_eq!(hts(raw).unwrap().unwrap().as_str(), digits, "{raw:?}");
+        }
     }
 
     #[test]
