@@ -80,18 +80,28 @@ pub struct Prepared {
     pub removed: Vec<PathBuf>,
     /// Inputs given more than once, read once.
     pub repeated: Vec<PathBuf>,
+    /// The ledger's entries in the order of their numbers.
+    pub by_number: Vec<usize>,
+    /// Entries and IEEPA duty by decision, counted once.
+    buckets: [(usize, Cents); 3],
 }
 
 impl Prepared {
     /// How many entries got decision `d`, and their IEEPA duty.
     pub fn bucket(&self, d: Decision) -> (usize, Cents) {
-        self.verdicts
-            .iter()
-            .filter(|v| v.decision == d)
-            .fold((0, Cents::ZERO), |(n, c), v| {
-                (n + 1, c.saturating_add(v.ieepa_duty))
-            })
+        self.buckets[d as usize]
     }
+}
+
+/// Entries and IEEPA duty by decision, in one pass.
+fn count(verdicts: &[Verdict]) -> [(usize, Cents); 3] {
+    let mut buckets = [(0, Cents::ZERO); 3];
+    for v in verdicts {
+        let (n, duty) = &mut buckets[v.decision as usize];
+        *n += 1;
+        *duty = duty.saturating_add(v.ieepa_duty);
+    }
+    buckets
 }
 
 /// Runs `cape prepare`.
@@ -158,10 +168,19 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     let verdicts: Vec<Verdict> = crate::parallel::map(&ledger.entries, |e| {
         eligibility::decide(e, &ledger, &cfg.rules, &cfg.declared)
     });
-    let (declarations, placed) = plan::plan(&ledger, &verdicts, cfg.split_by, cfg.max_entries);
+    let by_number = report::entries::by_number(&ledger.entries);
+    let (declarations, placed) = plan::plan(
+        &ledger,
+        &verdicts,
+        &by_number,
+        cfg.split_by,
+        cfg.max_entries,
+    );
     let validation_result = plan::validation_result(&ledger, &verdicts);
 
     let mut prepared = Prepared {
+        buckets: count(&verdicts),
+        by_number,
         inputs,
         ledger,
         verdicts,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::declaration::TEMPLATE_NAME;
 use crate::eligibility::{Decision, Verdict};
-use crate::entry::{EntryNumber, sort_prefix};
+use crate::entry::EntryNumber;
 use crate::es003::values::ident;
 use crate::ledger::Ledger;
 use crate::rules::Rule;
@@ -29,18 +29,24 @@ pub struct DeclarationFile {
     pub entries: Vec<EntryNumber>,
 }
 
-/// The declaration files, and for each ledger entry the index of its file.
+/// The declaration files, and for each ledger entry the index of its file. `by_number`
+/// holds the ledger's entries in the order of their numbers.
 pub fn plan(
     ledger: &Ledger,
     verdicts: &[Verdict],
+    by_number: &[usize],
     split: SplitBy,
     max_entries: usize,
 ) -> (Vec<DeclarationFile>, Vec<Option<usize>>) {
-    // Each eligible entry with its group and sort key; the groups in the order of their key.
+    // Each eligible entry with its group, in number order; the groups in the order of their key.
     let mut group_ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut members: Vec<(usize, u128, usize)> = Vec::new();
-    for (i, (e, v)) in ledger.entries.iter().zip(verdicts).enumerate() {
-        let Some(n) = e.number.filter(|_| v.decision == Decision::Eligible) else {
+    let mut members: Vec<(usize, usize)> = Vec::new();
+    for &i in by_number {
+        let e = &ledger.entries[i];
+        let Some(n) = e
+            .number
+            .filter(|_| verdicts[i].decision == Decision::Eligible)
+        else {
             continue;
         };
         let group = match split {
@@ -55,7 +61,7 @@ pub fn plan(
                 group_id(&mut group_ids, key.as_deref().unwrap_or("no-importer"))
             }
         };
-        members.push((group, sort_prefix(n.as_bytes()), i));
+        members.push((group, i));
     }
     if group_ids.is_empty() {
         group_ids.insert(String::new(), 0);
@@ -68,8 +74,8 @@ pub fn plan(
     for m in &mut members {
         m.0 = rank[m.0];
     }
-    // Entry numbers are 11 bytes: the 16-byte prefix is the whole number, so no ties.
-    members.sort_unstable();
+    // Stable: in number order within each group.
+    members.sort_by_key(|m| m.0);
     let mut files = Vec::new();
     let mut placed = vec![None; ledger.entries.len()];
     let max = max_entries.max(1);
@@ -82,7 +88,7 @@ pub fn plan(
                 (SplitBy::None, _) => format!("{TEMPLATE_NAME}_{}.csv", n + 1),
                 _ => format!("{TEMPLATE_NAME}_{key}_{}.csv", n + 1),
             };
-            for &(_, _, i) in chunk {
+            for &(_, i) in chunk {
                 placed[i] = Some(files.len());
             }
             files.push(DeclarationFile {
@@ -90,7 +96,7 @@ pub fn plan(
                 key: (split != SplitBy::None).then(|| key.clone()),
                 entries: chunk
                     .iter()
-                    .map(|&(_, _, i)| ledger.entries[i].number.expect("eligible"))
+                    .map(|&(_, i)| ledger.entries[i].number.expect("eligible"))
                     .collect(),
             });
         }
@@ -168,7 +174,8 @@ mod tests {
                 protest_deadline: None,
             })
             .collect();
-        let (files, placed) = plan(&ledger, &verdicts, split, max);
+        let order = crate::report::entries::by_number(&ledger.entries);
+        let (files, placed) = plan(&ledger, &verdicts, &order, split, max);
         for (i, e) in ledger.entries.iter().enumerate() {
             let file = placed[i].map(|f| &files[f]);
             assert_eq!(

@@ -132,9 +132,8 @@ fn key(e: &EntryState) -> &[u8] {
     e.number.as_ref().map_or(e.raw.as_bytes(), |n| n.as_bytes())
 }
 
-/// Writes the report, sorted by entry number, formatted in chunks on several threads.
-pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
-    let entries = &p.ledger.entries;
+/// The entries' indexes in the order of the numbers the report shows (bytewise).
+pub fn by_number(entries: &[EntryState]) -> Vec<usize> {
     let mut keyed: Vec<(u128, usize)> = entries
         .iter()
         .enumerate()
@@ -144,7 +143,13 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
         a.0.cmp(&b.0)
             .then_with(|| key(&entries[a.1]).cmp(key(&entries[b.1])))
     });
-    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Writes the report, sorted by entry number, formatted in chunks on several threads.
+pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
+    let entries = &p.ledger.entries;
+    let order = &p.by_number;
     let text = |id: Option<u32>| id.map_or(&b""[..], |i| p.ledger.strings.get(i).as_bytes());
     let mut head = COLUMNS.join(",").into_bytes();
     head.extend_from_slice(CSV_LINE_END);
