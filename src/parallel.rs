@@ -85,10 +85,11 @@ where
         return Ok(());
     }
     std::thread::scope(|s| {
-        // Helper t formats chunks t, t + threads, …; this thread formats chunks 0, threads, ….
+        // Helper t formats chunks t, t + threads, …; this thread writes them in turn, and
+        // hands each buffer back for reuse.
         let mut from_helpers = Vec::new();
         let mut to_helpers = Vec::new();
-        for t in 1..threads {
+        for t in 0..threads {
             let (done_tx, done_rx) = mpsc::sync_channel::<Vec<u8>>(1);
             let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
             let fill = &fill;
@@ -104,19 +105,13 @@ where
             from_helpers.push(done_rx);
             to_helpers.push(free_tx);
         }
-        let mut own = Vec::new();
         for k in 0..chunks {
             let t = k % threads;
-            if t == 0 {
-                fill(k, &mut own);
-                w.write_all(&own)?;
-            } else {
-                let buf = from_helpers[t - 1]
-                    .recv()
-                    .map_err(|_| io::Error::other("a formatting thread stopped"))?;
-                w.write_all(&buf)?;
-                let _ = to_helpers[t - 1].send(buf);
-            }
+            let buf = from_helpers[t]
+                .recv()
+                .map_err(|_| io::Error::other("a formatting thread stopped"))?;
+            w.write_all(&buf)?;
+            let _ = to_helpers[t].send(buf);
         }
         Ok(())
     })

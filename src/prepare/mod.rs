@@ -165,10 +165,17 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         });
     }
 
-    let verdicts: Vec<Verdict> = crate::parallel::map(&ledger.entries, |e| {
-        eligibility::decide(e, &ledger, &cfg.rules, &cfg.declared)
+    // The entries are sorted while they are decided.
+    let (verdicts, by_number) = std::thread::scope(|s| {
+        let sorting = s.spawn(|| report::entries::by_number(&ledger.entries));
+        let verdicts: Vec<Verdict> = crate::parallel::map(&ledger.entries, |e| {
+            eligibility::decide(e, &ledger, &cfg.rules, &cfg.declared)
+        });
+        match sorting.join() {
+            Ok(order) => (verdicts, order),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     });
-    let by_number = report::entries::by_number(&ledger.entries);
     let (declarations, placed) = plan::plan(
         &ledger,
         &verdicts,
