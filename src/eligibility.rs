@@ -84,22 +84,26 @@ enum Liquidation {
     Unknown,
 }
 
+/// Liquidation statuses that mean not liquidated yet (in lower case), alone or as the
+/// first word.
+const NOT_LIQUIDATED: [&str; 7] = [
+    "open",
+    "pending",
+    "extended",
+    "suspended",
+    "scheduled",
+    "none",
+    "n",
+];
+
 fn liquidation_class(s: &str) -> Liquidation {
     if has(s, "unliq") || has(s, "not liq") || has(s, "non-liq") {
         Liquidation::Unliquidated
     } else if has(s, "liq") || has(s, "final") {
         Liquidation::Liquidated
-    } else if [
-        "open",
-        "pending",
-        "extended",
-        "suspended",
-        "scheduled",
-        "none",
-        "n",
-    ]
-    .iter()
-    .any(|w| s.eq_ignore_ascii_case(w) || (starts(s, w) && s.as_bytes()[w.len()] == b' '))
+    } else if NOT_LIQUIDATED
+        .iter()
+        .any(|w| s.eq_ignore_ascii_case(w) || (starts(s, w) && s.as_bytes()[w.len()] == b' '))
     {
         Liquidation::Unliquidated
     } else {
@@ -107,24 +111,26 @@ fn liquidation_class(s: &str) -> Liquidation {
     }
 }
 
+/// Protest statuses that mean no protest is open (in lower case).
+const PROTEST_CLOSED: [&str; 13] = [
+    "",
+    "none",
+    "no",
+    "n",
+    "n/a",
+    "na",
+    "closed",
+    "denied",
+    "allowed",
+    "approved",
+    "completed",
+    "withdrawn",
+    "decided",
+];
+
 fn protest_is_open(s: &str) -> bool {
     let s = s.trim();
-    const CLOSED: [&str; 13] = [
-        "",
-        "none",
-        "no",
-        "n",
-        "n/a",
-        "na",
-        "closed",
-        "denied",
-        "allowed",
-        "approved",
-        "completed",
-        "withdrawn",
-        "decided",
-    ];
-    !CLOSED.iter().any(|c| s.eq_ignore_ascii_case(c)) && !starts(s, "closed")
+    !PROTEST_CLOSED.iter().any(|c| s.eq_ignore_ascii_case(c)) && !starts(s, "closed")
 }
 
 /// Whether `s` holds `word` (lower-case ASCII), ignoring ASCII case.

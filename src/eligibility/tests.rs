@@ -342,17 +342,9 @@ mod lowered {
             Unliquidated
         } else if l.contains("liq") || l.contains("final") {
             Liquidated
-        } else if [
-            "open",
-            "pending",
-            "extended",
-            "suspended",
-            "scheduled",
-            "none",
-            "n",
-        ]
-        .iter()
-        .any(|w| l == *w || l.starts_with(&format!("{w} ")))
+        } else if super::NOT_LIQUIDATED
+            .iter()
+            .any(|w| l == *w || l.starts_with(&format!("{w} ")))
         {
             Unliquidated
         } else {
@@ -362,22 +354,7 @@ mod lowered {
 
     pub fn protest_is_open(s: &str) -> bool {
         let l = s.trim().to_ascii_lowercase();
-        let closed = [
-            "",
-            "none",
-            "no",
-            "n",
-            "n/a",
-            "na",
-            "closed",
-            "denied",
-            "allowed",
-            "approved",
-            "completed",
-            "withdrawn",
-            "decided",
-        ];
-        !closed.contains(&l.as_str()) && !l.starts_with("closed")
+        !super::PROTEST_CLOSED.contains(&l.as_str()) && !l.starts_with("closed")
     }
 }
 

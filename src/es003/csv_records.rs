@@ -387,40 +387,38 @@ mod tests {
         out
     }
 
+    /// Our records of `data`, read by `next_record` and `field`, or by `next_into` when
+    /// `batch` (as the reading thread does).
     fn ours(
         data: &[u8],
         delimiter: u8,
-        chunk: usize,
-        size: usize,
+        (chunk, size): (usize, usize),
         limit: usize,
+        batch: bool,
     ) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut r = RecordReader::with_buffer(Trickle(data, chunk), delimiter, size);
         r.set_limit(limit);
-        let mut out = Vec::new();
-        while let Some(line) = r.next_record().unwrap() {
-            let fields = (0..limit).map_while(|i| r.field(i).map(<[u8]>::to_vec));
-            out.push((line, fields.collect()));
+        let (mut bytes, mut bounds, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        loop {
+            let line = if batch {
+                r.next_into(&mut bytes, &mut bounds)
+            } else {
+                r.next_record()
+            };
+            let Some(line) = line.unwrap() else {
+                return out;
+            };
+            let fields: Vec<Vec<u8>> = if batch {
+                let cells = bounds.drain(..).take(limit);
+                cells
+                    .map(|(s, e)| bytes[s as usize..e as usize].to_vec())
+                    .collect()
+            } else {
+                let cells = (0..limit).map_while(|i| r.field(i));
+                cells.map(<[u8]>::to_vec).collect()
+            };
+            out.push((line, fields));
         }
-        out
-    }
-
-    /// The same records read by `next_into`, batch style.
-    fn ours_into(
-        data: &[u8],
-        delimiter: u8,
-        chunk: usize,
-        size: usize,
-        limit: usize,
-    ) -> Vec<(u64, Vec<Vec<u8>>)> {
-        let mut r = RecordReader::with_buffer(Trickle(data, chunk), delimiter, size);
-        r.set_limit(limit);
-        let (mut batch, mut bounds, mut out) = (Vec::new(), Vec::new(), Vec::new());
-        while let Some(line) = r.next_into(&mut batch, &mut bounds).unwrap() {
-            let fields = bounds.drain(..).take(limit);
-            let fields = fields.map(|(s, e)| batch[s as usize..e as usize].to_vec());
-            out.push((line, fields.collect()));
-        }
-        out
     }
 
     fn cut(records: Vec<(u64, Vec<Vec<u8>>)>, limit: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
@@ -461,11 +459,12 @@ mod tests {
         ) {
             let d = if tab { b'\t' } else { b',' };
             let want = reference(&data, d);
-            prop_assert_eq!(&ours(&data, d, chunk, size, usize::MAX), &want);
-            prop_assert_eq!(&ours_into(&data, d, chunk, size, usize::MAX), &want);
-            let cut_want = cut(want, limit);
-            prop_assert_eq!(&ours(&data, d, 1 << 16, 1 << 20, limit), &cut_want);
-            prop_assert_eq!(&ours_into(&data, d, chunk, size, limit), &cut_want);
+            let cut_want = cut(want.clone(), limit);
+            for batch in [false, true] {
+                prop_assert_eq!(&ours(&data, d, (chunk, size), usize::MAX, batch), &want);
+                prop_assert_eq!(&ours(&data, d, (1 << 16, 1 << 20), limit, batch), &cut_want);
+                prop_assert_eq!(&ours(&data, d, (chunk, size), limit, batch), &cut_want);
+            }
         }
     }
 
@@ -510,9 +509,18 @@ mod tests {
             b",\n,,\r\n",
         ] {
             let want = reference(data, b',');
-            assert_eq!(ours(data, b',', 1, 1, usize::MAX), want, "{data:?}");
-            assert_eq!(ours(data, b',', 7, 1 << 20, usize::MAX), want, "{data:?}");
-            assert_eq!(ours_into(data, b',', 3, 2, usize::MAX), want, "{data:?}");
+            for batch in [false, true] {
+                assert_eq!(
+                    ours(data, b',', (1, 1), usize::MAX, batch),
+                    want,
+                    "{data:?}"
+                );
+                assert_eq!(
+                    ours(data, b',', (7, 1 << 20), usize::MAX, batch),
+                    want,
+                    "{data:?}"
+                );
+            }
         }
     }
 
