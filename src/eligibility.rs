@@ -101,10 +101,9 @@ fn liquidation_class(s: &str) -> Liquidation {
         Liquidation::Unliquidated
     } else if has(s, "liq") || has(s, "final") {
         Liquidation::Liquidated
-    } else if NOT_LIQUIDATED
-        .iter()
-        .any(|w| s.eq_ignore_ascii_case(w) || (starts(s, w) && s.as_bytes()[w.len()] == b' '))
-    {
+    } else if NOT_LIQUIDATED.iter().any(|w| {
+        s.eq_ignore_ascii_case(w) || (starts(s, w) && s.as_bytes().get(w.len()) == Some(&b' '))
+    }) {
         Liquidation::Unliquidated
     } else {
         Liquidation::Unknown

@@ -36,6 +36,15 @@ pub struct RecordReader<R> {
     in_out: bool,
 }
 
+/// A record found by `locate`.
+enum Located {
+    /// One line with no quote and no stray carriage return: its text is `buf[start..end]`,
+    /// left to split.
+    Plain(usize, usize),
+    /// Any other record, already read by `csv_core` into `fields`.
+    Read,
+}
+
 /// Why no record could be read.
 #[derive(Debug)]
 pub struct RecordError {
@@ -96,7 +105,7 @@ impl<R: Read> RecordReader<R> {
 
     /// Appends the current record's fields to `data`, and their bounds in `data` to
     /// `bounds`.
-    pub fn append_to(&self, data: &mut Vec<u8>, bounds: &mut Vec<(u32, u32)>) {
+    fn append_to(&self, data: &mut Vec<u8>, bounds: &mut Vec<(u32, u32)>) {
         let src = if self.in_out { &self.out } else { &self.buf };
         let (Some(first), Some(last)) = (self.fields.first(), self.fields.last()) else {
             return;
@@ -110,10 +119,10 @@ impl<R: Read> RecordReader<R> {
 
     /// Reads the next record; returns the line it starts on, or `None` at the end.
     pub fn next_record(&mut self) -> Result<Option<u64>, RecordError> {
-        let Some((line, body)) = self.locate()? else {
+        let Some((line, record)) = self.locate()? else {
             return Ok(None);
         };
-        if let Some((start, end)) = body {
+        if let Located::Plain(start, end) = record {
             self.in_out = false;
             self.fields.clear();
             let fields = &mut self.fields;
@@ -124,18 +133,19 @@ impl<R: Read> RecordReader<R> {
         Ok(Some(line))
     }
 
-    /// Reads the next record and appends it to `data` and `bounds` as
-    /// [`append_to`](Self::append_to) does; returns the line it starts on.
+    /// Reads the next record and appends it to `data` (its text, or its fields once
+    /// unquoted) and the bounds of its fields in `data` to `bounds`; returns the line it
+    /// starts on.
     pub fn next_into(
         &mut self,
         data: &mut Vec<u8>,
         bounds: &mut Vec<(u32, u32)>,
     ) -> Result<Option<u64>, RecordError> {
-        let Some((line, body)) = self.locate()? else {
+        let Some((line, record)) = self.locate()? else {
             return Ok(None);
         };
-        match body {
-            Some((start, end)) => {
+        match record {
+            Located::Plain(start, end) => {
                 let base = data.len();
                 data.extend_from_slice(&self.buf[start..end]);
                 // A record is at most `MAX_ROW_BYTES` (64 MiB): offsets in a batch fit in u32.
@@ -143,16 +153,13 @@ impl<R: Read> RecordReader<R> {
                     bounds.push(((base + s) as u32, (base + e) as u32));
                 });
             }
-            None => self.append_to(data, bounds),
+            Located::Read => self.append_to(data, bounds),
         }
         Ok(Some(line))
     }
 
-    /// Finds the next record and its line. A record of one line with no quote and no stray
-    /// carriage return comes back as the span of its text in `buf`, left to split; any
-    /// other is read by `csv_core` into `fields` and comes back as `None`.
-    #[allow(clippy::type_complexity)]
-    fn locate(&mut self) -> Result<Option<(u64, Option<(usize, usize)>)>, RecordError> {
+    /// Finds the next record and the line it starts on.
+    fn locate(&mut self) -> Result<Option<(u64, Located)>, RecordError> {
         if !self.started {
             self.started = true;
             while self.filled < 3 && !self.eof {
@@ -206,13 +213,13 @@ impl<R: Read> RecordReader<R> {
         let start = self.pos;
         if memchr::memchr2(b'"', b'\r', &self.buf[start..body_end]).is_some() {
             self.read_with_core(line)?;
-            return Ok(Some((line, None)));
+            return Ok(Some((line, Located::Read)));
         }
         self.pos = (nl + 1).min(self.filled);
         if nl < self.filled {
             self.line += 1;
         }
-        Ok(Some((line, Some((start, body_end)))))
+        Ok(Some((line, Located::Plain(start, body_end))))
     }
 
     /// Reads the record at `pos` with `csv_core`, reading on as long as it lasts.
