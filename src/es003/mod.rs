@@ -48,6 +48,14 @@ pub trait Row {
     fn cell(&self, i: usize) -> Option<&[u8]>;
 }
 
+/// Rows written out as text, for tests.
+#[cfg(test)]
+impl Row for [&str] {
+    fn cell(&self, i: usize) -> Option<&[u8]> {
+        self.get(i).map(|s| s.as_bytes())
+    }
+}
+
 /// Receives the data rows of an input, in order.
 pub trait RowSink {
     fn row<R: Row + ?Sized>(&mut self, line: u64, row: &R);

@@ -132,15 +132,8 @@ pub fn validation_result(ledger: &Ledger, verdicts: &[Verdict]) -> ValidationRes
 mod tests {
     use super::*;
     use crate::eligibility::Verdict;
-    use crate::es003::{ColumnMap, Row, RowSink};
+    use crate::es003::{ColumnMap, RowSink};
     use crate::money::Cents;
-
-    struct Cells<'a>(&'a [&'a str]);
-    impl Row for Cells<'_> {
-        fn cell(&self, i: usize) -> Option<&[u8]> {
-            self.0.get(i).map(|s| s.as_bytes())
-        }
-    }
 
     /// A ledger of `(entry, importer)` rows, each entry eligible but those named in `out`.
     fn planned(rows: &[(&str, &str)], out: &[&str], split: SplitBy, max: usize) -> Vec<String> {
@@ -154,7 +147,7 @@ mod tests {
         let mut sink = ledger.file("x.csv", &columns, &names);
         for (k, (entry, importer)) in rows.iter().enumerate() {
             let cells = [*entry, "9903.01.25", "1.00", *importer];
-            sink.row(k as u64 + 2, &Cells(&cells));
+            sink.row(k as u64 + 2, &cells[..]);
         }
         let verdicts: Vec<Verdict> = ledger
             .entries
