@@ -185,11 +185,19 @@ where
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cape-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".cape-").suffix(".tmp");
+    // Temporary files are private by default; outputs are ordinary files: readable as the
+    // user's umask allows, or as the file they replace was.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
+    #[cfg(unix)]
+    if let Some(old) = std::fs::metadata(path).ok().filter(|m| m.is_file()) {
+        tmp.as_file()
+            .set_permissions(old.permissions())
+            .map_err(err)?;
+    }
     let fingerprint = {
         let mut w = Fingerprinting::new(BufWriter::new(tmp.as_file_mut()));
         fill(&mut w).map_err(err)?;

@@ -543,3 +543,45 @@ fn the_readme_documents_every_rule_code() {
         );
     }
 }
+
+/// Outputs are ordinary files: as readable as the umask allows, not private like temporary
+/// files; a file replaced keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn outputs_take_the_umask_and_keep_the_permissions_they_replace() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch(&["sample.csv"]);
+    let with_umask = |mask: &str| {
+        let status = std::process::Command::new("sh")
+            .current_dir(dir.path())
+            .args(["-c", &format!("umask {mask} && exec \"$0\" \"$@\"")])
+            .arg(assert_cmd::cargo::cargo_bin("cape"))
+            .args(["prepare", "--as-of", AS_OF, "sample.csv"])
+            .output()
+            .unwrap()
+            .status;
+        assert_eq!(status.code(), Some(0));
+    };
+    let out = dir.path().join("cape-out");
+    let mode = |name: &str| {
+        std::fs::metadata(out.join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    with_umask("022");
+    let names = listing(&out);
+    assert_eq!(names.len(), 4, "{names:?}");
+    for name in &names {
+        assert_eq!(mode(name), 0o644, "{name}");
+    }
+    std::fs::set_permissions(
+        out.join("cape_entries.csv"),
+        PermissionsExt::from_mode(0o640),
+    )
+    .unwrap();
+    with_umask("077");
+    assert_eq!(mode("cape_entries.csv"), 0o640);
+    assert_eq!(mode("Cape_Validation_Result.csv"), 0o644);
+}
