@@ -44,14 +44,24 @@ pub fn date(raw: &[u8]) -> Parsed<NaiveDate> {
         .iter()
         .position(|&b| b == b' ' || b == b'T')
         .map_or(s, |p| &s[..p]);
-    let nums: Vec<&[u8]> = day.split(|&b| b == b'/' || b == b'-').collect();
+    // At most three parts, kept on the stack: a date is parsed for every entry.
+    let mut parts: [&[u8]; 3] = [&[]; 3];
+    let mut count = 0;
+    for part in day.split(|&b| b == b'/' || b == b'-') {
+        let Some(slot) = parts.get_mut(count) else {
+            return Err(Invalid);
+        };
+        *slot = part;
+        count += 1;
+    }
+    let nums = &parts[..count];
     let n = |x: &[u8]| -> Option<u32> {
         if x.is_empty() || x.len() > 4 || !x.iter().all(u8::is_ascii_digit) {
             return None;
         }
         Some(x.iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0')))
     };
-    let ymd = match nums.as_slice() {
+    let ymd = match nums {
         [y, m, d] if y.len() == 4 => (n(y), n(m), n(d)),
         [m, d, y] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => (n(y), n(m), n(d)),
         [all] if all.len() == 8 => (n(&all[..4]), n(&all[4..6]), n(&all[6..])),
@@ -192,6 +202,9 @@ mod tests {
             "03/09/26",
             "2026-3",
             "0000-01-01",
+            "2026-03-09-01",
+            "1/2/3/2026",
+            "2026--03",
         ] {
             assert_eq!(d(bad), Err(Invalid), "{bad}");
         }
