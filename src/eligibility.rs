@@ -10,7 +10,7 @@ use crate::entry::FilerCode;
 use crate::es003::Field;
 use crate::es003::values::ident;
 use crate::history::Declared;
-use crate::ledger::{EntryState, Ledger};
+use crate::ledger::{EntryState, Ledger, Sym};
 use crate::money::Cents;
 use crate::rules::Rule;
 
@@ -157,7 +157,7 @@ pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions, declared: &Decla
     let mut undecided: Vec<(Rule, String)> = Vec::new();
     let mut warns: Vec<(Rule, String)> = Vec::new();
     let h = &e.header;
-    let text = |id: Option<u32>| id.map(|i| strings.get(i));
+    let text = |id: Option<Sym>| id.map(|i| strings.get(i));
     let has_col = |f: Field| e.columns.contains(f);
 
     // Totals: one file, or several that agree.

@@ -5,6 +5,8 @@
 //! Consecutive rows of one entry usually repeat the same header values; those are compared
 //! as bytes and parsed only when they change.
 
+use std::num::NonZeroU32;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
@@ -20,23 +22,28 @@ const MAX_ISSUES: usize = 10;
 /// Text values that repeat across many entries (statuses, importers), stored once.
 #[derive(Default, Debug)]
 pub struct Interner {
-    ids: HashMap<Box<str>, u32>,
+    ids: HashMap<Box<str>, Sym>,
     values: Vec<Box<str>>,
 }
 
+/// A text value stored in an [`Interner`]. Never zero, so that an `Option<Sym>` takes four
+/// bytes: an entry holds six of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sym(NonZeroU32);
+
 impl Interner {
-    pub fn intern(&mut self, s: &str) -> u32 {
+    pub fn intern(&mut self, s: &str) -> Sym {
         if let Some(&id) = self.ids.get(s) {
             return id;
         }
-        let id = self.values.len() as u32;
         self.values.push(s.into());
+        let id = Sym(NonZeroU32::new(self.values.len() as u32).expect("at least one value"));
         self.ids.insert(s.into(), id);
         id
     }
 
-    pub fn get(&self, id: u32) -> &str {
-        &self.values[id as usize]
+    pub fn get(&self, id: Sym) -> &str {
+        &self.values[id.0.get() as usize - 1]
     }
 }
 
@@ -68,17 +75,17 @@ impl FieldSet {
 /// The entry-level values of an entry; text values are [`Interner`] ids.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HeaderValues {
-    pub importer_number: Option<u32>,
-    pub importer_name: Option<u32>,
+    pub importer_number: Option<Sym>,
+    pub importer_name: Option<Sym>,
     pub entry_type: Option<u8>,
     pub entry_date: Option<NaiveDate>,
     pub summary_date: Option<NaiveDate>,
     pub reconciliation: Option<bool>,
-    pub summary_status: Option<u32>,
-    pub control_status: Option<u32>,
-    pub liquidation_status: Option<u32>,
+    pub summary_status: Option<Sym>,
+    pub control_status: Option<Sym>,
+    pub liquidation_status: Option<Sym>,
     pub liquidation_date: Option<NaiveDate>,
-    pub protest_status: Option<u32>,
+    pub protest_status: Option<Sym>,
 }
 
 /// The fields read once per entry, in a fixed order.
@@ -523,7 +530,7 @@ fn shown(cell: Option<&[u8]>) -> String {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Value {
     Blank,
-    Text(u32),
+    Text(Sym),
     Type(u8),
     Date(NaiveDate),
     Flag(bool),
@@ -604,7 +611,7 @@ fn apply_header(
             };
             // Text differing only in case is the same value.
             let same =
-                |a: u32, b: u32| a == b || strings.get(a).eq_ignore_ascii_case(strings.get(b));
+                |a: Sym, b: Sym| a == b || strings.get(a).eq_ignore_ascii_case(strings.get(b));
             set(slot, id, same)
                 .map_err(|o| (strings.get(o).to_string(), strings.get(id).to_string()))
         }

@@ -6,7 +6,7 @@ use std::io::Write;
 use chrono::{Datelike, NaiveDate};
 
 use crate::entry::sort_prefix;
-use crate::ledger::EntryState;
+use crate::ledger::{EntryState, Sym};
 use crate::money::push_u64;
 use crate::output::{CSV_LINE_END, push_field};
 use crate::parallel;
@@ -150,7 +150,7 @@ pub fn by_number(entries: &[EntryState]) -> Vec<usize> {
 pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
     let entries = &p.ledger.entries;
     let order = &p.by_number;
-    let text = |id: Option<u32>| id.map_or(&b""[..], |i| p.ledger.strings.get(i).as_bytes());
+    let text = |id: Option<Sym>| id.map_or(&b""[..], |i| p.ledger.strings.get(i).as_bytes());
     let mut head = COLUMNS.join(",").into_bytes();
     head.extend_from_slice(CSV_LINE_END);
     w.write_all(&head)?;
