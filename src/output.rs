@@ -192,11 +192,11 @@ where
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir).map_err(err)?;
+    // Best effort: some network drives refuse to change permissions, and the output is
+    // worth more than its mode.
     #[cfg(unix)]
     if let Some(old) = std::fs::metadata(path).ok().filter(|m| m.is_file()) {
-        tmp.as_file()
-            .set_permissions(old.permissions())
-            .map_err(err)?;
+        let _ = tmp.as_file().set_permissions(old.permissions());
     }
     let fingerprint = {
         let mut w = Fingerprinting::new(BufWriter::new(tmp.as_file_mut()));
