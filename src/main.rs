@@ -228,6 +228,17 @@ fn print_stdout(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every input is a file: `-` (standard input) is refused with the way out.
+fn files_only<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> anyhow::Result<()> {
+    if paths.into_iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!(
+            "`-`: standard input is not read; save it to a file and give the file's path \
+             (a file named `-` is `./-`)"
+        );
+    }
+    Ok(())
+}
+
 fn load_declared(paths: &[PathBuf]) -> anyhow::Result<Declared> {
     let d = Declared::load(paths).context("cannot read --declared")?;
     for (path, why) in &d.skipped {
@@ -237,6 +248,7 @@ fn load_declared(paths: &[PathBuf]) -> anyhow::Result<Declared> {
 }
 
 fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
+    files_only(std::iter::once(&a.file).chain(&a.declared))?;
     let cfg = ValidateConfig {
         input: a.file,
         options: ValidateOptions {
@@ -261,6 +273,7 @@ fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
 }
 
 fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
+    files_only(a.inputs.iter().chain(&a.declared))?;
     let format = a.input_format.map(|f| match f {
         FormatArg::Csv => InputFormat::Csv,
         FormatArg::Tsv => InputFormat::Tsv,
@@ -311,6 +324,7 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
 }
 
 fn run_claims(a: ClaimsArgs) -> anyhow::Result<Outcome> {
+    files_only(&a.files)?;
     let cfg = ClaimsConfig {
         inputs: a.files,
         output: a.output,

@@ -123,6 +123,14 @@ fn a_file_that_is_not_claim_details() {
         "{}",
         r.stderr
     );
+    let r = run(dir.path(), &["claims", "-"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("error: `-`: standard input is not read"),
+        "{}",
+        r.stderr
+    );
     assert!(!dir.path().join("cape_claims.csv").exists());
 }
 

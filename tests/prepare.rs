@@ -433,6 +433,30 @@ fn bad_arguments_and_outputs_over_inputs() {
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
     }
     assert!(!dir.path().join("cape-out").exists());
+    // Standard input is not read; a file named `-` is.
+    let r = prepare(dir.path(), &["-"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: `-`: standard input is not read; save it to a file and give the file's path \
+         (a file named `-` is `./-`)\n"
+    );
+    std::fs::copy(dir.path().join("sample.csv"), dir.path().join("-")).unwrap();
+    let r = prepare(dir.path(), &["./-", "-o", "dash-out"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::remove_dir_all(dir.path().join("dash-out")).unwrap();
+    // An output folder that is a file stops the run, before anything is read or written.
+    let r = prepare(dir.path(), &["sample.csv", "-o", "sample.csv"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: sample.csv: cannot be the output folder: sample.csv is a file; \
+         choose another with --out-dir\n"
+    );
+    assert_eq!(
+        read(dir.path().join("sample.csv")),
+        read(fixture("es003/sample.csv"))
+    );
     // An input named like an output in the output folder is never overwritten.
     std::fs::create_dir(dir.path().join("cape-out")).unwrap();
     std::fs::copy(

@@ -229,6 +229,20 @@ fn cannot_run() {
         2
     );
     assert_eq!(run(dir.path(), &["validate"]).code, 2);
+    // Standard input is not read, as a declaration or as an earlier one.
+    for args in [
+        vec!["validate", "-"],
+        vec!["validate", clean, "--declared", "-"],
+    ] {
+        let r = run(dir.path(), &args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(
+            r.stderr
+                .starts_with("error: `-`: standard input is not read"),
+            "{}",
+            r.stderr
+        );
+    }
     // The result path may not be the input.
     let (dir, f) = scratch_with("validate/clean.csv");
     let r = run(dir.path(), &["validate", &f, "--result", &f]);

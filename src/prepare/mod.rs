@@ -46,6 +46,8 @@ pub enum PrepareError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
+    #[error("{path}: cannot be the output folder: {file} is a file; choose another with --out-dir")]
+    OutDirIsFile { path: PathBuf, file: PathBuf },
     #[error("{path}: cannot create the output folder")]
     OutDir {
         path: PathBuf,
@@ -133,6 +135,8 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         output::ensure_not_input(&out(name), &input_paths)?;
     }
 
+    check_out_dir(&cfg.out_dir)?;
+
     let on_read: Vec<bool> = opened.iter().map(es003::Opened::fingerprints).collect();
     let mut hashes = crate::audit::InputHashes::start(input_paths.clone(), &on_read);
     let mut ledger = Ledger::default();
@@ -200,6 +204,25 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     };
     write_outputs(cfg, &input_paths, &mut prepared, hashes)?;
     Ok(prepared)
+}
+
+/// Fails before the rows are read when the output folder cannot be one: its path, or a
+/// folder on the way to it, is a file. (Whether it can be written is known only by writing.)
+fn check_out_dir(dir: &Path) -> Result<(), PrepareError> {
+    let mut at = Some(dir);
+    while let Some(p) = at.filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(meta) = std::fs::metadata(p) {
+            if meta.is_dir() {
+                return Ok(());
+            }
+            return Err(PrepareError::OutDirIsFile {
+                path: dir.into(),
+                file: p.into(),
+            });
+        }
+        at = p.parent();
+    }
+    Ok(())
 }
 
 /// Writes every output as a set: all are staged in temporary files first, and renamed into
