@@ -37,6 +37,40 @@ fn cp1252(b: u8) -> char {
 /// `12:00:00 AM`), and `YYYYMMDD`. Blank is `None`.
 pub fn date(raw: &[u8]) -> Parsed<NaiveDate> {
     let s = raw.trim_ascii();
+    match ten_byte_date(s) {
+        Some((y, m, d)) => calendar_date(y, m, d),
+        None => date_any(s),
+    }
+}
+
+/// `MM/DD/YYYY` and `YYYY-MM-DD` exactly, as ACE and most tools write dates: read in one
+/// step. Anything else (`None`) takes the general reading, which agrees on these.
+fn ten_byte_date(s: &[u8]) -> Option<(u32, u32, u32)> {
+    let b: &[u8; 10] = s.try_into().ok()?;
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |a, &c| {
+            c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b[2] == b'/' && b[5] == b'/' {
+        Some((digits(6..10)?, digits(0..2)?, digits(3..5)?))
+    } else if b[4] == b'-' && b[7] == b'-' {
+        Some((digits(0..4)?, digits(5..7)?, digits(8..10)?))
+    } else {
+        None
+    }
+}
+
+/// The day of year `y`, month `m`, day `d`, when it exists and falls in 1900–2200.
+fn calendar_date(y: u32, m: u32, d: u32) -> Parsed<NaiveDate> {
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+        .map(Some)
+        .ok_or(Invalid)
+}
+
+/// Every date shape [`date`] takes, from trimmed text.
+fn date_any(s: &[u8]) -> Parsed<NaiveDate> {
     if s.is_empty() {
         return Ok(None);
     }
@@ -68,10 +102,7 @@ pub fn date(raw: &[u8]) -> Parsed<NaiveDate> {
         _ => return Err(Invalid),
     };
     match ymd {
-        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d)
-            .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
-            .map(Some)
-            .ok_or(Invalid),
+        (Some(y), Some(m), Some(d)) => calendar_date(y, m, d),
         _ => Err(Invalid),
     }
 }
@@ -207,6 +238,30 @@ mod tests {
             "2026--03",
         ] {
             assert_eq!(d(bad), Err(Invalid), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-step reading of `MM/DD/YYYY` and `YYYY-MM-DD` gives what the general
+        /// reading gives: on near-dates in both orders with any separators, and on any ten
+        /// digits and separators.
+        #[test]
+        fn the_ten_byte_reading_agrees_with_the_general_one(
+            (y, m, d) in (1850u32..2250, 0u32..14, 0u32..33),
+            (s1, s2) in (proptest::sample::select(vec!['/', '-', '.']), proptest::sample::select(vec!['/', '-', '.'])),
+            year_first in proptest::bool::ANY,
+            any in "[0-9/-]{10}",
+        ) {
+            let near = if year_first {
+                format!("{y:04}{s1}{m:02}{s2}{d:02}")
+            } else {
+                format!("{m:02}{s1}{d:02}{s2}{y:04}")
+            };
+            for s in [near.as_bytes(), any.as_bytes()] {
+                if let Some((y, m, d)) = ten_byte_date(s) {
+                    proptest::prop_assert_eq!(calendar_date(y, m, d), date_any(s));
+                }
+            }
         }
     }
 
