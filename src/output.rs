@@ -147,6 +147,10 @@ impl<R: io::Read> io::Read for Fingerprinting<R> {
     }
 }
 
+/// Bytes gathered before each write to an output: a declaration of 9,999 entries is two
+/// writes, not sixteen.
+const WRITE_BUFFER: usize = 64 << 10;
+
 /// An output written to a temporary file beside its path, not yet in place.
 pub struct Staged {
     path: PathBuf,
@@ -199,7 +203,7 @@ where
         let _ = tmp.as_file().set_permissions(old.permissions());
     }
     let fingerprint = {
-        let mut w = Fingerprinting::new(BufWriter::new(tmp.as_file_mut()));
+        let mut w = Fingerprinting::new(BufWriter::with_capacity(WRITE_BUFFER, tmp.as_file_mut()));
         fill(&mut w).map_err(err)?;
         w.flush().map_err(err)?;
         w.finish()

@@ -240,17 +240,33 @@ fn write_outputs(
     for d in &p.declarations {
         output::ensure_not_input(&cfg.out_dir.join(&d.name), inputs)?;
     }
-    let mut staged = Vec::new();
-    for d in &p.declarations {
-        let path = cfg.out_dir.join(&d.name);
-        staged.push(output::stage(&path, |w| {
-            declaration::write_to(w, &d.entries)
-        })?);
-    }
-    let path = cfg.out_dir.join(validation_result::FILE_NAME);
-    staged.push(output::stage(&path, |w| p.validation_result.write_to(w))?);
-    let path = cfg.out_dir.join(ENTRIES_FILE);
-    staged.push(output::stage(&path, |w| report::entries::write(w, p))?);
+    // The declarations and the validation result are staged while the entries report, the
+    // one large output, is written.
+    let shared: &Prepared = p;
+    let (small, entries) = std::thread::scope(|s| {
+        let small = s.spawn(|| {
+            let mut staged = Vec::new();
+            for d in &shared.declarations {
+                let path = cfg.out_dir.join(&d.name);
+                staged.push(output::stage(&path, |w| {
+                    declaration::write_to(w, &d.entries)
+                })?);
+            }
+            let path = cfg.out_dir.join(validation_result::FILE_NAME);
+            staged.push(output::stage(&path, |w| {
+                shared.validation_result.write_to(w)
+            })?);
+            Ok::<_, OutputError>(staged)
+        });
+        let path = cfg.out_dir.join(ENTRIES_FILE);
+        let entries = output::stage(&path, |w| report::entries::write(w, shared));
+        match small.join() {
+            Ok(small) => (small, entries),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let mut staged = small?;
+    staged.push(entries?);
     let audit = crate::audit::stage(cfg, p, hashes, &staged)?;
     staged.push(audit);
     // Renaming over a folder would fail halfway through the set: check every target first.
