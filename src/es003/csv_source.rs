@@ -114,18 +114,8 @@ impl CsvInput {
                 loop {
                     let mut batch = empty_rx.try_recv().unwrap_or_default();
                     batch.clear();
-                    let more = loop {
-                        match reader.next_into(&mut batch.data, &mut batch.bounds) {
-                            Ok(Some(line)) => {
-                                batch.rows.push((line, batch.bounds.len() as u32));
-                                if batch.data.len() >= BATCH_BYTES {
-                                    break Ok(true);
-                                }
-                            }
-                            Ok(None) => break Ok(false),
-                            Err(e) => break Err(e),
-                        }
-                    };
+                    let Batch { data, bounds, rows } = &mut batch;
+                    let more = reader.next_batch(data, bounds, rows, BATCH_BYTES);
                     // A closed channel means the taker stopped: so does the reader.
                     if !batch.rows.is_empty() && full_tx.send(Ok(batch)).is_err() {
                         return None;
