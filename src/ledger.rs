@@ -498,22 +498,22 @@ impl RowSink for FileSink<'_> {
 
 /// Byte equality of two cells, inline: the entry number and entry-level cells are a few
 /// bytes long and compared on every row, where a call into `memcmp` per cell costs more than
-/// the comparison.
+/// the comparison. Up to 16 bytes, two word loads from each end cover the cell.
 #[inline]
 fn same_cell(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
-    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().expect("8 bytes"));
-    a8.by_ref()
-        .zip(b8.by_ref())
-        .all(|(x, y)| word(x) == word(y))
-        && a8
-            .remainder()
-            .iter()
-            .zip(b8.remainder())
-            .all(|(x, y)| x == y)
+    let u64_at = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("8"));
+    let u32_at = |s: &[u8], i: usize| u32::from_ne_bytes(s[i..i + 4].try_into().expect("4"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
+        _ => a == b,
+    }
 }
 
 fn shown(cell: Option<&[u8]>) -> String {
@@ -624,7 +624,7 @@ mod tests {
 
     #[test]
     fn same_cell_is_byte_equality() {
-        let base: Vec<u8> = (b'a'..=b'z').collect();
+        let base: Vec<u8> = (b'0'..=b'z').collect();
         for len in 0..base.len() {
             let a = &base[..len];
             assert!(same_cell(a, a));
