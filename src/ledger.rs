@@ -498,7 +498,8 @@ impl RowSink for FileSink<'_> {
 
 /// Byte equality of two cells, inline: the entry number and entry-level cells are a few
 /// bytes long and compared on every row, where a call into `memcmp` per cell costs more than
-/// the comparison. Up to 16 bytes, two word loads from each end cover the cell.
+/// the comparison. Up to 16 bytes, a load from each end (they overlap in the middle) covers
+/// the cell.
 #[inline]
 fn same_cell(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();

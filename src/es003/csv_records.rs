@@ -187,8 +187,8 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// Takes the complete lines at `pos` that hold no quote and no carriage return but the
-    /// one before their line feed, in one pass over the buffer: their fields are found
-    /// sixteen bytes at a time and the lines copied to `data` together. Stops before any
+    /// one before their line feed, in one pass over the buffer: their fields are found 64
+    /// bytes at a time and the lines copied to `data` together. Stops before any
     /// other line (a blank one too), which `next_into` then reads, and once `data` holds
     /// `want` bytes.
     fn plain_lines(
@@ -692,8 +692,7 @@ mod tests {
             want in prop::sample::select(vec![1usize, 50, 1 << 20]),
         ) {
             let reference = cut(reference(&data, b','), limit);
-            let r = RecordReader::with_buffer(Trickle(&data, chunk), b',', size);
-            let mut r = r;
+            let mut r = RecordReader::with_buffer(Trickle(&data, chunk), b',', size);
             r.set_limit(limit);
             prop_assert_eq!(batched(r, limit, want), reference);
         }

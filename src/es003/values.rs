@@ -61,7 +61,7 @@ fn ten_byte_date(s: &[u8]) -> Option<(u32, u32, u32)> {
     }
 }
 
-/// The day of year `y`, month `m`, day `d`, when it exists and falls in 1900–2200.
+/// The date `y`-`m`-`d`, when it exists and falls in 1900–2200.
 fn calendar_date(y: u32, m: u32, d: u32) -> Parsed<NaiveDate> {
     NaiveDate::from_ymd_opt(y as i32, m, d)
         .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
