@@ -6,9 +6,10 @@
 //! of: a line with no quote and no stray carriage return is split where it lies, and only
 //! the fields up to the last one wanted. A batch takes a run of such lines in one pass that
 //! finds delimiters and line ends 64 bytes at a time (with SSE2 on x86_64: the crate's one
-//! `unsafe` block, a call the target always supports). Any other line goes to `csv_core`,
-//! byte for byte. The property tests below check every way of reading against the csv
-//! crate, on arbitrary bytes and on export-shaped text, read in pieces of many sizes.
+//! `unsafe` block, a call the target always supports; elsewhere eight bytes at a time in a
+//! machine word). Any other line goes to `csv_core`, byte for byte. The property tests
+//! below check every way of reading against the csv crate, on arbitrary bytes and on
+//! export-shaped text, read in pieces of many sizes.
 
 use std::io::{self, Read};
 
@@ -437,14 +438,38 @@ fn special_bytes_sse2(chunk: &[u8; 64], delimiter: u8) -> u64 {
     mask
 }
 
-/// A bit for each of the first 64 bytes of `bytes` (fewer at its end) that is the
-/// delimiter, a line feed, a carriage return or a quote.
+/// [`special_bytes`] without SIMD instructions, for other processors: eight bytes at a time
+/// in a machine word.
 #[cfg(not(target_arch = "x86_64"))]
 fn special_bytes(bytes: &[u8], delimiter: u8) -> u64 {
-    bytes.iter().take(64).enumerate().fold(0, |m, (i, &b)| {
-        let hit = b == delimiter || matches!(b, b'\n' | b'\r' | b'"');
-        m | (u64::from(hit) << i)
-    })
+    special_bytes_swar(bytes, delimiter)
+}
+
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn special_bytes_swar(bytes: &[u8], delimiter: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // The top bit of each byte of `v` that is zero, and of no other.
+    let zero = |v: u64| !(((v & LOW).wrapping_add(LOW)) | v | LOW);
+    let mut padded = [0u8; 64];
+    let (chunk, valid) = match bytes.first_chunk::<64>() {
+        Some(chunk) => (chunk, u64::MAX),
+        None => {
+            padded[..bytes.len()].copy_from_slice(bytes);
+            (&padded, (1 << bytes.len()) - 1)
+        }
+    };
+    let mut mask = 0;
+    for (k, word) in chunk.chunks_exact(8).enumerate() {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let hits = [delimiter, b'\n', b'\r', b'"']
+            .iter()
+            .fold(0, |h, &c| h | zero(w ^ (ONES * u64::from(c))));
+        // The eight top bits, gathered into the top byte by one multiplication.
+        let bits = (hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        mask |= bits << (8 * k);
+    }
+    mask & valid
 }
 
 /// Calls `field(start, end)` for the fields of `line` (no quotes), at most `limit` of them
@@ -695,6 +720,26 @@ mod tests {
             let mut r = RecordReader::with_buffer(Trickle(&data, chunk), b',', size);
             r.set_limit(limit);
             prop_assert_eq!(batched(r, limit, want), reference);
+        }
+    }
+
+    proptest! {
+        /// Both ways of marking bytes agree with a byte-by-byte look, at every length.
+        #[test]
+        fn special_bytes_are_marked_exactly(
+            bytes in prop::collection::vec(
+                prop_oneof![4 => prop::sample::select(b",\t\n\r\"-+a\0\x80\xff".to_vec()), 1 => any::<u8>()],
+                0..80,
+            ),
+            tab in any::<bool>(),
+        ) {
+            let d = if tab { b'\t' } else { b',' };
+            let naive = bytes.iter().take(64).enumerate().fold(0u64, |m, (i, &b)| {
+                let hit = b == d || matches!(b, b'\n' | b'\r' | b'"');
+                m | (u64::from(hit) << i)
+            });
+            prop_assert_eq!(special_bytes(&bytes, d), naive);
+            prop_assert_eq!(special_bytes_swar(&bytes, d), naive);
         }
     }
 
