@@ -146,6 +146,8 @@ fn rows(entries: u64, lines: u64, seed: u64, mut emit: impl FnMut(&[String])) {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    const USAGE: &str =
+        "usage: gen_es003 [--entries N] [--lines-per-entry K] [--seed S] [--format csv|xlsx] OUT";
     let mut args = std::env::args().skip(1);
     let (mut entries, mut lines, mut seed, mut format, mut out) =
         (1000u64, 2u64, 42u64, None, None);
@@ -155,12 +157,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--lines-per-entry" => lines = args.next().ok_or("--lines-per-entry K")?.parse()?,
             "--seed" => seed = args.next().ok_or("--seed S")?.parse()?,
             "--format" => format = args.next(),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            // Anything else that looks like an option is one: it is not taken as a file name.
+            o if o.starts_with('-') => {
+                eprintln!("gen_es003: unknown option {o}\n{USAGE}");
+                std::process::exit(2);
+            }
             _ => out = Some(a),
         }
     }
-    let out = out.ok_or(
-        "usage: gen_es003 [--entries N] [--lines-per-entry K] [--seed S] [--format csv|xlsx] OUT",
-    )?;
+    let out = out.ok_or(USAGE)?;
     let xlsx = format
         .as_deref()
         .map_or(out.ends_with(".xlsx"), |f| f == "xlsx");
