@@ -9,6 +9,7 @@
 pub mod columns;
 mod csv_records;
 mod csv_source;
+mod special_bytes;
 pub mod values;
 mod xlsx_source;
 
