@@ -1,0 +1,390 @@
+//! Taking the rows of one ES-003 input into the [`Ledger`]: the entry of each row, its
+//! entry-level cells (compared as bytes with the row before, and parsed only when they
+//! change) and its tariff-line values; every cell that cannot be read becomes a row issue
+//! on its entry.
+
+use chrono::NaiveDate;
+
+use super::{EntryState, FieldSet, Interner, Ledger, MAX_ISSUES, RowIssue, Sym};
+use crate::es003::values;
+use crate::es003::{ColumnMap, Field, Row, RowSink};
+use crate::money::Cents;
+
+/// The fields read once per entry, in a fixed order.
+const HEADER_FIELDS: [Field; 11] = [
+    Field::ImporterNumber,
+    Field::ImporterName,
+    Field::EntryType,
+    Field::EntryDate,
+    Field::EntrySummaryDate,
+    Field::ReconciliationFlag,
+    Field::SummaryStatus,
+    Field::ControlStatus,
+    Field::LiquidationStatus,
+    Field::LiquidationDate,
+    Field::ProtestStatus,
+];
+
+impl Ledger {
+    /// A sink for the rows of the next input, `name`, whose header is `columns` / `names`.
+    pub fn file<'a>(
+        &'a mut self,
+        name: &str,
+        columns: &ColumnMap,
+        names: &'a [String],
+    ) -> FileSink<'a> {
+        let file = self.inputs.len() as u32;
+        self.inputs.push(name.to_string());
+        FileSink {
+            ledger: self,
+            cols: FileColumns {
+                file,
+                entry_col: columns.get(Field::EntryNumber).unwrap_or(0),
+                hts_col: columns.get(Field::Hts).unwrap_or(0),
+                duty_col: columns.get(Field::Duty).unwrap_or(0),
+                goods_col: columns.get(Field::GoodsValue),
+                header_cols: HEADER_FIELDS.map(|f| columns.get(f)),
+                present: FieldSet::of_columns(columns),
+                names,
+            },
+            prev_entry: None,
+            prev_entry_raw: Vec::new(),
+            prev: None,
+            prev_header: Default::default(),
+            prev_parsed: [None; HEADER_FIELDS.len()],
+        }
+    }
+}
+
+/// Receives the rows of one input file.
+pub struct FileSink<'a> {
+    ledger: &'a mut Ledger,
+    cols: FileColumns<'a>,
+    /// The entry of the previous row and its entry-number cell.
+    prev_entry: Option<u32>,
+    prev_entry_raw: Vec<u8>,
+    /// The entry whose header cells `prev_header` holds.
+    prev: Option<u32>,
+    prev_header: [Vec<u8>; HEADER_FIELDS.len()],
+    /// The parsed values of `prev_header`.
+    prev_parsed: [Option<Result<Value, &'static str>>; HEADER_FIELDS.len()],
+}
+
+/// Where a file's columns are, resolved once.
+struct FileColumns<'a> {
+    file: u32,
+    entry_col: usize,
+    hts_col: usize,
+    duty_col: usize,
+    goods_col: Option<usize>,
+    header_cols: [Option<usize>; HEADER_FIELDS.len()],
+    present: FieldSet,
+    names: &'a [String],
+}
+
+impl FileColumns<'_> {
+    fn name(&self, col: usize) -> &str {
+        self.names.get(col).map_or("?", |s| s.trim())
+    }
+
+    fn is_blank<R: Row + ?Sized>(&self, row: &R) -> bool {
+        let used = [
+            Some(self.entry_col),
+            Some(self.hts_col),
+            Some(self.duty_col),
+            self.goods_col,
+        ];
+        used.into_iter().chain(self.header_cols).flatten().all(|c| {
+            row.cell(c)
+                .is_none_or(|v| values::text(v).trim().is_empty())
+        })
+    }
+}
+
+impl RowSink for FileSink<'_> {
+    fn row<R: Row + ?Sized>(&mut self, line: u64, row: &R) {
+        let ledger = &mut *self.ledger;
+        let c = &self.cols;
+        ledger.rows_read += 1;
+        let raw_entry = row.cell(c.entry_col).unwrap_or_default();
+        // Blank: nothing but white space, Unicode's included (a no-break space from Excel).
+        let blank = raw_entry.trim_ascii().is_empty()
+            || (!same_cell(&self.prev_entry_raw, raw_entry)
+                && values::text(raw_entry).trim().is_empty());
+        if blank {
+            if c.is_blank(row) {
+                ledger.blank_rows += 1;
+            } else {
+                ledger.orphan_count += 1;
+                if ledger.orphan_rows.len() < MAX_ISSUES {
+                    ledger.orphan_rows.push(RowIssue {
+                        file: c.file,
+                        line,
+                        message: format!("no {} on this row", c.name(c.entry_col)),
+                    });
+                }
+            }
+            return;
+        }
+        // Rows of one entry come together: the same cell as the row before is the same entry.
+        let idx = match self.prev_entry {
+            Some(i) if same_cell(&self.prev_entry_raw, raw_entry) => i,
+            _ => {
+                let i = ledger.entry_index(raw_entry, c.file, line, c.present);
+                self.prev_entry = Some(i);
+                self.prev_entry_raw.clear();
+                self.prev_entry_raw.extend_from_slice(raw_entry);
+                i
+            }
+        };
+        let entry = &mut ledger.entries[idx as usize];
+        entry.columns = entry.columns.union(c.present);
+        entry.rows_in(c.file, line).totals.rows += 1;
+
+        // Entry-level values: skipped when the same entry repeats the same cells.
+        let same = self.prev == Some(idx)
+            && c.header_cols
+                .iter()
+                .zip(&self.prev_header)
+                .all(|(col, prev)| {
+                    col.is_none_or(|i| same_cell(row.cell(i).unwrap_or_default(), prev))
+                });
+        if !same {
+            for (k, col) in c.header_cols.iter().enumerate() {
+                let Some(col) = *col else { continue };
+                let field = HEADER_FIELDS[k];
+                let Some(cell) = row.cell(col) else {
+                    let msg = format!("the row ends before the `{}` column", c.names[col].trim());
+                    entry.issue(c.file, line, msg);
+                    entry.unreadable.insert(field);
+                    continue;
+                };
+                // A cell equal to the previous row's is not parsed again.
+                if self.prev_parsed[k].is_none() || !same_cell(&self.prev_header[k], cell) {
+                    self.prev_parsed[k] = Some(parse_header(field, cell, &mut ledger.strings));
+                    self.prev_header[k].clear();
+                    self.prev_header[k].extend_from_slice(cell);
+                }
+                match self.prev_parsed[k].expect("set above") {
+                    Err(what) => {
+                        let msg = format!("{} `{}` is not {what}", c.name(col), shown(Some(cell)));
+                        entry.issue(c.file, line, msg);
+                        entry.unreadable.insert(field);
+                    }
+                    Ok(value) => {
+                        if let Err((old, new)) = apply_header(entry, field, value, &ledger.strings)
+                        {
+                            let message = format!(
+                                "{} `{new}` differs from `{old}` on an earlier row",
+                                c.name(col)
+                            );
+                            entry.extra().conflicts.push(RowIssue {
+                                file: c.file,
+                                line,
+                                message,
+                            });
+                        }
+                    }
+                }
+            }
+            self.prev = Some(idx);
+        }
+
+        // Tariff-line values.
+        let cell = |i: usize| row.cell(i);
+        let hts = match cell(c.hts_col).map(values::hts) {
+            Some(Ok(Some(h))) => Some(h),
+            Some(Ok(None)) => {
+                let msg = format!("no {} on this row", c.name(c.hts_col));
+                entry.issue(c.file, line, msg);
+                entry.unreadable.insert(Field::Hts);
+                None
+            }
+            other => {
+                let shown = shown(cell(c.hts_col));
+                let msg = match other {
+                    None => format!("the row ends before the `{}` column", c.name(c.hts_col)),
+                    _ => format!("{} `{shown}` is not an HTS number", c.name(c.hts_col)),
+                };
+                entry.issue(c.file, line, msg);
+                entry.unreadable.insert(Field::Hts);
+                None
+            }
+        };
+        let duty = match cell(c.duty_col).map(Cents::parse) {
+            Some(Ok(d)) => d.unwrap_or_default(),
+            other => {
+                let msg = match other {
+                    None => format!("the row ends before the `{}` column", c.name(c.duty_col)),
+                    _ => format!(
+                        "{} `{}` is not an amount",
+                        c.name(c.duty_col),
+                        shown(cell(c.duty_col))
+                    ),
+                };
+                entry.issue(c.file, line, msg);
+                entry.unreadable.insert(Field::Duty);
+                Cents::ZERO
+            }
+        };
+        if hts.is_some_and(|h| h.is_ieepa()) {
+            let file = c.file;
+            let goods = c.goods_col.map(|g| (g, cell(g).map(Cents::parse)));
+            let t = &mut entry.rows_in(file, line).totals;
+            t.ieepa_rows += 1;
+            t.ieepa_duty = t.ieepa_duty.saturating_add(duty);
+            match goods {
+                Some((_, Some(Ok(Some(v))))) if v > Cents::ZERO => t.ieepa_goods_value_rows += 1,
+                Some((g, Some(Err(_)))) => {
+                    let msg = format!("{} `{}` is not an amount", c.name(g), shown(cell(g)));
+                    entry.issue(file, line, msg);
+                    entry.unreadable.insert(Field::GoodsValue);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Byte equality of two cells, inline: the entry number and entry-level cells are a few
+/// bytes long and compared on every row, where a call into `memcmp` per cell costs more than
+/// the comparison. Up to 16 bytes, a load from each end (they overlap in the middle) covers
+/// the cell.
+#[inline]
+fn same_cell(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u64_at = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("8"));
+    let u32_at = |s: &[u8], i: usize| u32::from_ne_bytes(s[i..i + 4].try_into().expect("4"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
+        _ => a == b,
+    }
+}
+
+fn shown(cell: Option<&[u8]>) -> String {
+    let t = values::text(cell.unwrap_or_default());
+    let t = t.trim();
+    if t.chars().count() > 40 {
+        format!("{}…", t.chars().take(40).collect::<String>())
+    } else {
+        t.to_string()
+    }
+}
+
+/// A parsed entry-level cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Value {
+    Blank,
+    Text(Sym),
+    Type(u8),
+    Date(NaiveDate),
+    Flag(bool),
+}
+
+/// Parses one entry-level cell; the error names what the cell should have been.
+fn parse_header(field: Field, cell: &[u8], strings: &mut Interner) -> Result<Value, &'static str> {
+    let opt = |v: Option<Value>| v.unwrap_or(Value::Blank);
+    Ok(match field {
+        Field::EntryType => opt(values::entry_type(cell)
+            .map_err(|_| "an entry type")?
+            .map(Value::Type)),
+        Field::EntryDate | Field::EntrySummaryDate | Field::LiquidationDate => {
+            opt(values::date(cell).map_err(|_| "a date")?.map(Value::Date))
+        }
+        Field::ReconciliationFlag => opt(values::flag(cell)
+            .map_err(|_| "a Y/N flag")?
+            .map(Value::Flag)),
+        _ => {
+            let t = values::text(cell);
+            let t = t.trim();
+            if t.is_empty() {
+                Value::Blank
+            } else {
+                Value::Text(strings.intern(t))
+            }
+        }
+    })
+}
+
+/// Records a parsed value on the entry; a value that differs from the entry's earlier one
+/// comes back as (earlier, new), for people.
+fn apply_header(
+    entry: &mut EntryState,
+    field: Field,
+    value: Value,
+    strings: &Interner,
+) -> Result<(), (String, String)> {
+    fn set<T: PartialEq + Copy>(
+        slot: &mut Option<T>,
+        new: T,
+        same: impl Fn(T, T) -> bool,
+    ) -> Result<(), T> {
+        match *slot {
+            None => {
+                *slot = Some(new);
+                Ok(())
+            }
+            Some(old) if same(old, new) => Ok(()),
+            Some(old) => Err(old),
+        }
+    }
+    let h = &mut entry.header;
+    match value {
+        Value::Blank => Ok(()),
+        Value::Type(t) => set(&mut h.entry_type, t, |a, b| a == b)
+            .map_err(|o| (format!("{o:02}"), format!("{t:02}"))),
+        Value::Flag(f) => {
+            let yn = |b: bool| if b { "Y" } else { "N" }.to_string();
+            set(&mut h.reconciliation, f, |a, b| a == b).map_err(|o| (yn(o), yn(f)))
+        }
+        Value::Date(d) => {
+            let slot = match field {
+                Field::EntryDate => &mut h.entry_date,
+                Field::EntrySummaryDate => &mut h.summary_date,
+                _ => &mut h.liquidation_date,
+            };
+            set(slot, d, |a, b| a == b).map_err(|o| (o.to_string(), d.to_string()))
+        }
+        Value::Text(id) => {
+            let slot = match field {
+                Field::ImporterNumber => &mut h.importer_number,
+                Field::ImporterName => &mut h.importer_name,
+                Field::SummaryStatus => &mut h.summary_status,
+                Field::ControlStatus => &mut h.control_status,
+                Field::LiquidationStatus => &mut h.liquidation_status,
+                _ => &mut h.protest_status,
+            };
+            // Text differing only in case is the same value.
+            let same =
+                |a: Sym, b: Sym| a == b || strings.get(a).eq_ignore_ascii_case(strings.get(b));
+            set(slot, id, same)
+                .map_err(|o| (strings.get(o).to_string(), strings.get(id).to_string()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_cell;
+
+    #[test]
+    fn same_cell_is_byte_equality() {
+        let base: Vec<u8> = (b'0'..=b'z').collect();
+        for len in 0..base.len() {
+            let a = &base[..len];
+            assert!(same_cell(a, a));
+            assert!(!same_cell(a, &base[..len + 1]));
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!same_cell(a, &b), "{len} {at}");
+            }
+        }
+    }
+}
