@@ -398,36 +398,22 @@ impl<R: Read> RecordReader<R> {
     }
 }
 
-/// Calls `field(start, end)` for the fields of `line` (no quotes), at most `limit` of them
-/// ended by a delimiter and then the rest of the line. The delimiters are found eight bytes
-/// at a time.
+/// Calls `field(start, end)` for the fields of `line`, at most `limit` of them ended by a
+/// delimiter and then the rest of the line. The line holds no quote, carriage return or line
+/// feed (`locate` sends any other to `csv_core`), so every byte [`special_bytes`] marks in it
+/// is a delimiter.
 fn split(line: &[u8], delimiter: u8, limit: usize, mut field: impl FnMut(usize, usize)) {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let pattern = u64::from_le_bytes([delimiter; 8]);
-    let (mut start, mut taken, mut base) = (0, 0, 0);
-    let mut words = line.chunks_exact(8);
-    for word in &mut words {
-        let v = u64::from_le_bytes(word.try_into().expect("eight bytes")) ^ pattern;
-        // The top bit of each byte that is zero in `v`, that is, of each delimiter.
-        let mut hits = !(((v & LOW).wrapping_add(LOW)) | v | LOW);
+    let (mut start, mut taken) = (0, 0);
+    for (base, chunk) in (0..).step_by(64).zip(line.chunks(64)) {
+        let mut hits = special_bytes(chunk, delimiter);
         while hits != 0 {
             if taken == limit {
                 return field(start, line.len());
             }
-            let at = base + (hits.trailing_zeros() / 8) as usize;
+            let at = base + hits.trailing_zeros() as usize;
             field(start, at);
             (start, taken) = (at + 1, taken + 1);
             hits &= hits - 1;
-        }
-        base += 8;
-    }
-    for (k, &b) in words.remainder().iter().enumerate() {
-        if b == delimiter {
-            if taken == limit {
-                break;
-            }
-            field(start, base + k);
-            (start, taken) = (base + k + 1, taken + 1);
         }
     }
     field(start, line.len());
