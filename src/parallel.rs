@@ -29,12 +29,16 @@ fn map_on<T: Sync, U: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> U + S
     }
     let per = items.len().div_ceil(threads);
     let f = &f;
+    let (first, rest) = items.split_at(per);
     std::thread::scope(|s| {
-        let parts: Vec<_> = items
+        let parts: Vec<_> = rest
             .chunks(per)
             .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
             .collect();
+        // This thread maps the first part straight into the result: only the later parts
+        // are copied.
         let mut out = Vec::with_capacity(items.len());
+        out.extend(first.iter().map(f));
         for part in parts {
             match part.join() {
                 Ok(v) => out.extend(v),
