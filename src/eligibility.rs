@@ -178,15 +178,15 @@ pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions, declared: &Decla
 
     match &e.number {
         None => {
-            let n = crate::entry::normalise(&e.raw).len();
+            let raw = e.shown();
+            let n = crate::entry::normalise(raw).len();
             fails.push((
                 Rule::EntryFormat,
                 format!(
-                    "`{}` is not 11 letters or digits ({n} once other characters are removed)",
-                    e.raw
+                    "`{raw}` is not 11 letters or digits ({n} once other characters are removed)"
                 ),
             ));
-            if let Some(m) = crate::validate::spreadsheet_damage(&e.raw) {
+            if let Some(m) = crate::validate::spreadsheet_damage(raw) {
                 warns.push((Rule::SpreadsheetDamage, m));
             }
         }

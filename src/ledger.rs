@@ -4,6 +4,7 @@
 //!
 //! Rows come in through a [`FileSink`] per input (`ledger/rows.rs`).
 
+use std::borrow::Cow;
 use std::num::NonZeroU32;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -130,8 +131,11 @@ pub struct Extra {
 pub struct EntryState {
     /// The normalised number, or `None` when the value is not 11 letters/digits.
     pub number: Option<EntryNumber>,
-    /// The value as first written.
-    pub raw: Box<str>,
+    /// The value as first written (trimmed), kept only when it is not `number` as is or
+    /// dashed (`dashed`): most are one of the two, and the entry then costs no allocation of
+    /// its own. See [`EntryState::raw`].
+    written: Option<Box<str>>,
+    dashed: bool,
     pub header: HeaderValues,
     pub first_file: FileRows,
     /// Columns present in the files this entry came from.
@@ -142,6 +146,24 @@ pub struct EntryState {
 }
 
 impl EntryState {
+    /// The value as first written (trimmed).
+    pub fn raw(&self) -> Cow<'_, str> {
+        match (&self.written, &self.number) {
+            (Some(w), _) => Cow::Borrowed(w),
+            (None, Some(n)) if self.dashed => Cow::Owned(n.dashed()),
+            (None, Some(n)) => Cow::Borrowed(n.as_str()),
+            (None, None) => Cow::Borrowed(""),
+        }
+    }
+
+    /// The number as reports show it: normalised, or as written when it is not a number.
+    pub fn shown(&self) -> &str {
+        match &self.number {
+            Some(n) => n.as_str(),
+            None => self.written.as_deref().unwrap_or_default(),
+        }
+    }
+
     /// The entry's rows, file by file.
     pub fn files(&self) -> impl Iterator<Item = &FileRows> {
         std::iter::once(&self.first_file).chain(self.extra.iter().flat_map(|e| e.more_files.iter()))
@@ -237,18 +259,22 @@ impl Ledger {
             return i;
         }
         let i = self.entries.len() as u32;
-        let text = values::text(raw).trim().to_string();
+        let text = values::text(raw);
+        let text = text.trim();
         match number {
             Some(n) => {
                 self.index.insert(n, i);
             }
             None => {
-                self.malformed.insert(text.as_str().into(), i);
+                self.malformed.insert(text.into(), i);
             }
         }
+        let plain = number.as_ref().is_some_and(|n| n.as_str() == text);
+        let dashed = !plain && number.as_ref().is_some_and(|n| is_dashed(n, text));
         self.entries.push(EntryState {
             number,
-            raw: text.into(),
+            written: (!plain && !dashed).then(|| text.into()),
+            dashed,
             header: HeaderValues::default(),
             first_file: FileRows {
                 file,
@@ -261,5 +287,61 @@ impl Ledger {
             extra: None,
         });
         i
+    }
+}
+
+/// Whether `text` is `n` in its printed form, `ABC-1234567-6`.
+fn is_dashed(n: &EntryNumber, text: &str) -> bool {
+    let (n, t) = (n.as_bytes(), text.as_bytes());
+    t.len() == 13
+        && t[3] == b'-'
+        && t[11] == b'-'
+        && t[..3] == n[..3]
+        && t[4..11] == n[3..10]
+        && t[12] == n[10]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::es003::RowSink;
+
+    #[test]
+    fn an_entry_keeps_its_number_as_first_written() {
+        let names: Vec<String> = ["Entry Summary Number", "HTS Number - Full"]
+            .map(String::from)
+            .to_vec();
+        let columns = ColumnMap::resolve(&names);
+        let mut ledger = Ledger::default();
+        let mut sink = ledger.file("x.csv", &columns, &names);
+        let rows = [
+            "00210009221",
+            " 002-1000922-1 ",
+            "M2K-1000000-8",
+            "m2k10009223",
+            "M2K-1000000-9 ",
+            "M2K1000000-10",
+            "M2K-123",
+            "  ",
+        ];
+        for (k, entry) in rows.into_iter().enumerate() {
+            sink.row(k as u64 + 2, &[entry, "9903.01.25"][..]);
+        }
+        let seen: Vec<(String, bool)> = ledger
+            .entries
+            .iter()
+            .map(|e| (e.raw().into_owned(), e.written.is_some()))
+            .collect();
+        let want = [
+            ("00210009221", false),
+            ("M2K-1000000-8", false),
+            ("m2k10009223", true),
+            ("M2K-1000000-9", false),
+            ("M2K1000000-10", true),
+            ("M2K-123", true),
+        ];
+        // The second row is the first entry again; only values that are neither the number
+        // nor its printed form are copied.
+        assert_eq!(seen, want.map(|(s, w)| (s.to_string(), w)));
     }
 }

@@ -120,9 +120,9 @@ pub fn validation_result(ledger: &Ledger, verdicts: &[Verdict]) -> ValidationRes
     let mut r = ValidationResult::default();
     for (e, v) in ledger.entries.iter().zip(verdicts) {
         if v.reasons.contains(&Rule::EntryFormat) {
-            r.not_11_characters.push(e.raw.to_string());
+            r.not_11_characters.push(e.raw().to_string());
         } else if v.reasons.contains(&Rule::FilerMismatch) {
-            r.filer_code_not_matching.push(e.raw.to_string());
+            r.filer_code_not_matching.push(e.raw().to_string());
         }
     }
     r
@@ -153,7 +153,7 @@ mod tests {
             .entries
             .iter()
             .map(|e| Verdict {
-                decision: if out.contains(&&*e.raw) {
+                decision: if out.contains(&&*e.raw()) {
                     Decision::Excluded
                 } else {
                     Decision::Eligible
@@ -173,9 +173,9 @@ mod tests {
             let file = placed[i].map(|f| &files[f]);
             assert_eq!(
                 file.is_some_and(|f| f.entries.contains(&e.number.unwrap())),
-                !out.contains(&&*e.raw),
+                !out.contains(&&*e.raw()),
                 "{}",
-                e.raw
+                e.raw()
             );
         }
         let shown = |f: &DeclarationFile| {

@@ -38,11 +38,6 @@ pub const COLUMNS: [&str; 21] = [
     "notes",
 ];
 
-/// The entry number as the report shows it: normalised, or as written when malformed.
-pub fn shown_number(e: &EntryState) -> &str {
-    e.number.as_ref().map_or(&e.raw, |n| n.as_str())
-}
-
 /// Appends where an entry's rows are, `file:first-last` per input.
 fn push_sources(out: &mut Vec<u8>, p: &Prepared, e: &EntryState) {
     for (k, f) in e.files().enumerate() {
@@ -129,7 +124,7 @@ impl Record<'_> {
 
 /// The bytes of the entry number the report shows, its sort key.
 fn key(e: &EntryState) -> &[u8] {
-    e.number.as_ref().map_or(e.raw.as_bytes(), |n| n.as_bytes())
+    e.shown().as_bytes()
 }
 
 /// The entries' indexes in the order of the numbers the report shows (bytewise).

@@ -13,7 +13,6 @@ use crate::entry::sort_prefix;
 use crate::es003::Field;
 use crate::money::Cents;
 use crate::prepare::{PrepareConfig, Prepared};
-use crate::report::entries::shown_number;
 use crate::rules::Rule;
 
 /// The optional columns whose absence leaves a rule unchecked.
@@ -172,7 +171,7 @@ impl Summary {
                 v.decision != Decision::Excluded && v.days_since_liquidation.is_some()
             })
             .filter_map(|(i, (e, v))| {
-                Some((v.last_cape_day?, sort_prefix(shown_number(e).as_bytes()), i))
+                Some((v.last_cape_day?, sort_prefix(e.shown().as_bytes()), i))
             })
             .collect();
         let keep = candidates.len().min(5);
@@ -188,7 +187,7 @@ impl Summary {
                 Deadline {
                     entry_number: e
                         .number
-                        .map_or_else(|| shown_number(e).to_string(), |n| n.dashed()),
+                        .map_or_else(|| e.shown().to_string(), |n| n.dashed()),
                     last_cape_day: last,
                     days_left: (last - cfg.rules.as_of).num_days(),
                     ieepa_duty: v.ieepa_duty,
