@@ -64,6 +64,24 @@ pub struct DeclarationJson {
     pub key: Option<String>,
 }
 
+/// How many of the nearest deadlines the summary lists.
+const NEAREST: usize = 5;
+
+/// The `n` smallest of `items`, in order, kept as they go past: a run never holds a list of
+/// every candidate.
+fn smallest<K: Ord>(n: usize, items: impl Iterator<Item = K>) -> Vec<K> {
+    let mut kept: Vec<K> = Vec::with_capacity(n + 1);
+    for k in items {
+        if kept.len() == n && kept.last().is_none_or(|last| k >= *last) {
+            continue;
+        }
+        let at = kept.partition_point(|x| *x < k);
+        kept.insert(at, k);
+        kept.truncate(n);
+    }
+    kept
+}
+
 /// Everything the summary says.
 #[derive(Serialize)]
 pub struct Summary {
@@ -161,25 +179,20 @@ impl Summary {
             ));
         }
         // The five nearest, chosen before any entry number is formatted.
-        let mut candidates: Vec<(NaiveDate, u128, usize)> = p
-            .ledger
-            .entries
-            .iter()
-            .zip(&p.verdicts)
-            .enumerate()
-            .filter(|(_, (_, v))| {
-                v.decision != Decision::Excluded && v.days_since_liquidation.is_some()
-            })
-            .filter_map(|(i, (e, v))| {
-                Some((v.last_cape_day?, sort_prefix(e.shown().as_bytes()), i))
-            })
-            .collect();
-        let keep = candidates.len().min(5);
-        if keep > 0 {
-            candidates.select_nth_unstable(keep - 1);
-        }
-        candidates.truncate(keep);
-        candidates.sort_unstable();
+        let candidates = smallest(
+            NEAREST,
+            p.ledger
+                .entries
+                .iter()
+                .zip(&p.verdicts)
+                .enumerate()
+                .filter(|(_, (_, v))| {
+                    v.decision != Decision::Excluded && v.days_since_liquidation.is_some()
+                })
+                .filter_map(|(i, (e, v))| {
+                    Some((v.last_cape_day?, sort_prefix(e.shown().as_bytes()), i))
+                }),
+        );
         let nearest: Vec<Deadline> = candidates
             .into_iter()
             .map(|(last, _, i)| {
@@ -353,5 +366,23 @@ impl Summary {
             let _ = writeln!(s, "removed a stale declaration from an earlier run: {r}");
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn smallest_is_the_head_of_the_sorted_items(
+            items in proptest::collection::vec(0u8..20, 0..60),
+            n in 0usize..8,
+        ) {
+            let mut sorted = items.clone();
+            sorted.sort_unstable();
+            sorted.truncate(n);
+            prop_assert_eq!(super::smallest(n, items.into_iter()), sorted);
+        }
     }
 }
