@@ -30,29 +30,37 @@ timed() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# compare LABEL FLOOR_CMD -- CAPE_CMD: runs both alternately, prints medians and ratio.
+# compare LABEL FLOOR_CMD -- CAPE_CMD [-- SECOND_FLOOR_CMD]: runs them alternately, prints
+# medians and the ratio of cape to each floor.
 compare() {
   local label=$1; shift
-  local floor_cmd=() cape_cmd=()
+  local floor_cmd=() cape_cmd=() second_cmd=()
   while [ "$1" != "--" ]; do floor_cmd+=("$1"); shift; done; shift
-  cape_cmd=("$@")
-  : >"$dir/.f"; : >"$dir/.c"; : >"$dir/.m"
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do cape_cmd+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && second_cmd=("$@")
+  : >"$dir/.f"; : >"$dir/.c"; : >"$dir/.m"; : >"$dir/.s"
   for _ in $(seq "$runs"); do
     timed "${floor_cmd[@]}" | awk '{print $1}' >>"$dir/.f"
     read -r s kb < <(timed "${cape_cmd[@]}")
     echo "$s" >>"$dir/.c"; echo "$kb" >>"$dir/.m"
+    if [ ${#second_cmd[@]} -gt 0 ]; then timed "${second_cmd[@]}" | awk '{print $1}' >>"$dir/.s"; fi
   done
   local f c m
   f=$(median <"$dir/.f"); c=$(median <"$dir/.c"); m=$(sort -n "$dir/.m" | tail -1)
   awk -v l="$label" -v f="$f" -v c="$c" -v m="$m" \
     'BEGIN {printf "%-34s floor %6.2f s   cape %6.2f s   ratio %5.2fx   cape max RSS %4d MB\n", l, f, c, c/f, m/1024}'
+  if [ ${#second_cmd[@]} -gt 0 ]; then
+    awk -v f="$(median <"$dir/.s")" -v c="$c" \
+      'BEGIN {printf "%-34s floor %6.2f s   cape %6.2f s   ratio %5.2fx\n", "  against the floor + SHA-256", f, c, c/f}'
+  fi
 }
 
 rows() { wc -l <"$1" | awk '{print $1-1}'; }
 echo "runs: $runs (medians); $(nproc) cores"
 echo "big.csv: $(rows "$dir/big.csv") rows, $(du -m "$dir/big.csv" | cut -f1) MB"
 compare "prepare CSV (1.6M rows)" $floor csv "$dir/big.csv" -- \
-  $cape prepare "$dir/big.csv" $as_of -o "$dir/out-csv" --json
+  $cape prepare "$dir/big.csv" $as_of -o "$dir/out-csv" --json -- \
+  $floor csv-sha256 "$dir/big.csv"
 compare "prepare XLSX (200k rows)" $floor xlsx "$dir/big.xlsx" -- \
   $cape prepare "$dir/big.xlsx" $as_of -o "$dir/out-xlsx" --json
 
