@@ -5,6 +5,7 @@
 
 mod plan;
 mod progress;
+mod tally;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use crate::report;
 use crate::validation_result::{self, ValidationResult};
 
 pub use plan::{DeclarationFile, SplitBy};
+pub use tally::Tally;
 
 /// The name of the per-entry report.
 pub const ENTRIES_FILE: &str = "cape_entries.csv";
@@ -84,26 +86,15 @@ pub struct Prepared {
     pub repeated: Vec<PathBuf>,
     /// The ledger's entries in the order of their numbers.
     pub by_number: Vec<usize>,
-    /// Entries and IEEPA duty by decision, counted once.
-    buckets: [(usize, Cents); 3],
+    /// What the entries add up to.
+    pub tally: Tally,
 }
 
 impl Prepared {
     /// How many entries got decision `d`, and their IEEPA duty.
     pub fn bucket(&self, d: Decision) -> (usize, Cents) {
-        self.buckets[d as usize]
+        self.tally.buckets[d as usize]
     }
-}
-
-/// Entries and IEEPA duty by decision, in one pass.
-fn count(verdicts: &[Verdict]) -> [(usize, Cents); 3] {
-    let mut buckets = [(0, Cents::ZERO); 3];
-    for v in verdicts {
-        let (n, duty) = &mut buckets[v.decision as usize];
-        *n += 1;
-        *duty = duty.saturating_add(v.ieepa_duty);
-    }
-    buckets
 }
 
 /// Runs `cape prepare`.
@@ -180,17 +171,25 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
-    let (declarations, placed) = plan::plan(
-        &ledger,
-        &verdicts,
-        &by_number,
-        cfg.split_by,
-        cfg.max_entries,
-    );
+    // The entries are counted while the declarations are planned.
+    let (declarations, placed, tally) = std::thread::scope(|s| {
+        let counting = s.spawn(|| Tally::new(&ledger, &verdicts));
+        let (declarations, placed) = plan::plan(
+            &ledger,
+            &verdicts,
+            &by_number,
+            cfg.split_by,
+            cfg.max_entries,
+        );
+        match counting.join() {
+            Ok(tally) => (declarations, placed, tally),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     let validation_result = plan::validation_result(&ledger, &verdicts);
 
     let mut prepared = Prepared {
-        buckets: count(&verdicts),
+        tally,
         by_number,
         inputs,
         ledger,

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::eligibility::Decision;
-use crate::entry::sort_prefix;
 use crate::es003::Field;
 use crate::money::Cents;
 use crate::prepare::{PrepareConfig, Prepared};
@@ -64,24 +63,6 @@ pub struct DeclarationJson {
     pub key: Option<String>,
 }
 
-/// How many of the nearest deadlines the summary lists.
-const NEAREST: usize = 5;
-
-/// The `n` smallest of `items`, in order, kept as they go past: a run never holds a list of
-/// every candidate.
-fn smallest<K: Ord>(n: usize, items: impl Iterator<Item = K>) -> Vec<K> {
-    let mut kept: Vec<K> = Vec::with_capacity(n + 1);
-    for k in items {
-        if kept.len() == n && kept.last().is_none_or(|last| k >= *last) {
-            continue;
-        }
-        let at = kept.partition_point(|x| *x < k);
-        kept.insert(at, k);
-        kept.truncate(n);
-    }
-    kept
-}
-
 /// Everything the summary says.
 #[derive(Serialize)]
 pub struct Summary {
@@ -122,16 +103,6 @@ impl Summary {
             bucket(Decision::Excluded),
             bucket(Decision::Review),
         );
-        let mut reasons = BTreeMap::new();
-        let mut warnings = BTreeMap::new();
-        for v in &p.verdicts {
-            for r in &v.reasons {
-                *reasons.entry(r.code()).or_insert(0) += 1;
-            }
-            for w in &v.warnings {
-                *warnings.entry(w.code()).or_insert(0) += 1;
-            }
-        }
         let path = |i: usize| p.inputs[i].path.display().to_string();
         let mut not_checked = Vec::new();
         for (field, rule) in CHECKED_BY {
@@ -150,52 +121,17 @@ impl Summary {
                 });
             }
         }
-        let mut examples = Vec::new();
-        let mut row_problems = p.ledger.orphan_count;
-        for e in &p.ledger.entries {
-            row_problems += u64::from(e.issue_count());
-            for i in e.issues() {
-                if examples.len() < 5 {
-                    examples.push(format!(
-                        "{}:{}: {}",
-                        path(i.file as usize),
-                        i.line,
-                        i.message
-                    ));
-                }
-            }
-        }
-        for i in p
-            .ledger
-            .orphan_rows
+        let examples = p
+            .tally
+            .examples
             .iter()
-            .take(5usize.saturating_sub(examples.len()))
-        {
-            examples.push(format!(
-                "{}:{}: {}",
-                path(i.file as usize),
-                i.line,
-                i.message
-            ));
-        }
-        // The five nearest, chosen before any entry number is formatted.
-        let candidates = smallest(
-            NEAREST,
-            p.ledger
-                .entries
-                .iter()
-                .zip(&p.verdicts)
-                .enumerate()
-                .filter(|(_, (_, v))| {
-                    v.decision != Decision::Excluded && v.days_since_liquidation.is_some()
-                })
-                .filter_map(|(i, (e, v))| {
-                    Some((v.last_cape_day?, sort_prefix(e.shown().as_bytes()), i))
-                }),
-        );
-        let nearest: Vec<Deadline> = candidates
-            .into_iter()
-            .map(|(last, _, i)| {
+            .map(|i| format!("{}:{}: {}", path(i.file as usize), i.line, i.message))
+            .collect();
+        let nearest: Vec<Deadline> = p
+            .tally
+            .nearest
+            .iter()
+            .map(|&(last, i)| {
                 let (e, v) = (&p.ledger.entries[i], &p.verdicts[i]);
                 Deadline {
                     entry_number: e
@@ -233,10 +169,10 @@ impl Summary {
             ieepa_duty_eligible: eligible.ieepa_duty,
             ieepa_duty_excluded: excluded.ieepa_duty,
             ieepa_duty_review: review.ieepa_duty,
-            reasons,
-            warnings,
+            reasons: p.tally.reasons.clone(),
+            warnings: p.tally.warnings.clone(),
             not_checked,
-            row_problems,
+            row_problems: p.tally.row_problems,
             row_problem_examples: examples,
             rows_without_entry_number: p.ledger.orphan_count,
             nearest_deadlines: nearest,
@@ -366,23 +302,5 @@ impl Summary {
             let _ = writeln!(s, "removed a stale declaration from an earlier run: {r}");
         }
         s
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn smallest_is_the_head_of_the_sorted_items(
-            items in proptest::collection::vec(0u8..20, 0..60),
-            n in 0usize..8,
-        ) {
-            let mut sorted = items.clone();
-            sorted.sort_unstable();
-            sorted.truncate(n);
-            prop_assert_eq!(super::smallest(n, items.into_iter()), sorted);
-        }
     }
 }
