@@ -171,9 +171,15 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
-    // The entries are counted while the declarations are planned.
-    let (declarations, placed, tally) = std::thread::scope(|s| {
-        let counting = s.spawn(|| Tally::new(&ledger, &verdicts));
+    // The entries are counted, and CBP's validation result drawn up, while the declarations
+    // are planned.
+    let (declarations, placed, tally, validation_result) = std::thread::scope(|s| {
+        let counting = s.spawn(|| {
+            (
+                Tally::new(&ledger, &verdicts),
+                plan::validation_result(&ledger, &verdicts),
+            )
+        });
         let (declarations, placed) = plan::plan(
             &ledger,
             &verdicts,
@@ -182,11 +188,10 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
             cfg.max_entries,
         );
         match counting.join() {
-            Ok(tally) => (declarations, placed, tally),
+            Ok((tally, validation_result)) => (declarations, placed, tally, validation_result),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
-    let validation_result = plan::validation_result(&ledger, &verdicts);
 
     let mut prepared = Prepared {
         tally,
