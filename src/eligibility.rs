@@ -65,15 +65,39 @@ impl Decision {
 #[derive(Clone, Debug)]
 pub struct Verdict {
     pub decision: Decision,
+    /// Reasons, warnings and notes; `None` when there are none, as for most entries, which
+    /// then take no allocation and less than half the room.
+    pub findings: Option<Box<Findings>>,
+    pub ieepa_duty: Cents,
+    pub days_since_liquidation: Option<i64>,
+    pub last_cape_day: Option<NaiveDate>,
+    pub protest_deadline: Option<NaiveDate>,
+}
+
+/// Why an entry is not eligible, and what to look at.
+#[derive(Clone, Debug, Default)]
+pub struct Findings {
     /// Failed rules, or for `review` the undecided ones.
     pub reasons: Vec<Rule>,
     pub warnings: Vec<Rule>,
     /// One sentence per reason and warning, for people.
     pub notes: Vec<String>,
-    pub ieepa_duty: Cents,
-    pub days_since_liquidation: Option<i64>,
-    pub last_cape_day: Option<NaiveDate>,
-    pub protest_deadline: Option<NaiveDate>,
+}
+
+impl Verdict {
+    /// Failed rules, or for `review` the undecided ones.
+    pub fn reasons(&self) -> &[Rule] {
+        self.findings.as_ref().map_or(&[], |f| &f.reasons)
+    }
+
+    pub fn warnings(&self) -> &[Rule] {
+        self.findings.as_ref().map_or(&[], |f| &f.warnings)
+    }
+
+    /// One sentence per reason and warning, for people.
+    pub fn notes(&self) -> &[String] {
+        self.findings.as_ref().map_or(&[], |f| &f.notes)
+    }
 }
 
 /// How a liquidation status reads.
@@ -371,20 +395,25 @@ pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions, declared: &Decla
     } else {
         (Decision::Eligible, Vec::new())
     };
-    let mut reasons: Vec<Rule> = chosen.iter().map(|(r, _)| *r).collect();
-    reasons.dedup();
-    let mut warnings: Vec<Rule> = warns.iter().map(|(r, _)| *r).collect();
-    warnings.dedup();
-    let notes = chosen
-        .into_iter()
-        .chain(warns)
-        .map(|(r, m)| format!("{r}: {m}"))
-        .collect();
+    let findings = (!chosen.is_empty() || !warns.is_empty()).then(|| {
+        let mut reasons: Vec<Rule> = chosen.iter().map(|(r, _)| *r).collect();
+        reasons.dedup();
+        let mut warnings: Vec<Rule> = warns.iter().map(|(r, _)| *r).collect();
+        warnings.dedup();
+        let notes = chosen
+            .into_iter()
+            .chain(warns)
+            .map(|(r, m)| format!("{r}: {m}"))
+            .collect();
+        Box::new(Findings {
+            reasons,
+            warnings,
+            notes,
+        })
+    });
     Verdict {
         decision,
-        reasons,
-        warnings,
-        notes,
+        findings,
         ieepa_duty: totals.ieepa_duty,
         days_since_liquidation: days_since,
         last_cape_day: last_day,

@@ -90,11 +90,8 @@ fn codes(rules: &[Rule]) -> Vec<&'static str> {
 fn an_ordinary_entry_is_eligible_with_its_ieepa_duty() {
     let v = verdict(&[]);
     assert_eq!(v.decision, Decision::Eligible);
-    assert!(
-        v.reasons.is_empty() && v.warnings.is_empty(),
-        "{:?}",
-        v.notes
-    );
+    // Nothing to say takes no allocation.
+    assert!(v.findings.is_none(), "{:?}", v.notes());
     assert_eq!(v.ieepa_duty, Cents(100_010));
     assert_eq!(v.last_cape_day, None);
 }
@@ -119,7 +116,7 @@ fn each_exclusion_rule() {
     ] {
         let v = verdict(&set);
         assert_eq!(v.decision, Decision::Excluded, "{set:?}");
-        assert_eq!(codes(&v.reasons), vec![code], "{set:?}");
+        assert_eq!(codes(v.reasons()), vec![code], "{set:?}");
     }
 }
 
@@ -127,14 +124,14 @@ fn each_exclusion_rule() {
 fn every_failing_rule_is_recorded() {
     let v = verdict(&[(4, "47"), (5, "Y"), (7, "Trade")]);
     assert_eq!(
-        codes(&v.reasons),
+        codes(v.reasons()),
         vec![
             "excluded-entry-type",
             "reconciliation-flagged",
             "trade-control"
         ]
     );
-    assert_eq!(v.notes.len(), 3);
+    assert_eq!(v.notes().len(), 3);
 }
 
 #[test]
@@ -153,28 +150,28 @@ fn the_eighty_day_window() {
     assert_eq!(v.days_since_liquidation, Some(80));
     assert_eq!(v.last_cape_day.unwrap().to_string(), "2026-06-01");
     assert_eq!(v.protest_deadline.unwrap().to_string(), "2026-09-09");
-    assert_eq!(codes(&v.warnings), vec!["near-deadline"]);
+    assert_eq!(codes(v.warnings()), vec!["near-deadline"]);
 
     let v = verdict(&[(8, "Liquidated"), (9, "2026-03-12")]);
-    assert_eq!(codes(&v.reasons), vec!["liquidated-over-80-days"]);
+    assert_eq!(codes(v.reasons()), vec!["liquidated-over-80-days"]);
     assert!(
-        v.notes[0].contains("81 days before 2026-06-01"),
+        v.notes()[0].contains("81 days before 2026-06-01"),
         "{:?}",
-        v.notes
+        v.notes()
     );
-    assert!(v.notes[0].contains("protest (CBP Form 19) is possible until 2026-09-08"));
+    assert!(v.notes()[0].contains("protest (CBP Form 19) is possible until 2026-09-08"));
 
     let v = verdict(&[(8, "Liquidated"), (9, "2025-11-01")]);
     assert!(
-        v.notes[0].contains("the liquidation is final since 2026-04-30"),
+        v.notes()[0].contains("the liquidation is final since 2026-04-30"),
         "{:?}",
-        v.notes
+        v.notes()
     );
 
     // Eight days left: no warning; seven: a warning.
-    assert!(verdict(&[(9, "03/21/2026")]).warnings.is_empty());
+    assert!(verdict(&[(9, "03/21/2026")]).warnings().is_empty());
     assert_eq!(
-        codes(&verdict(&[(9, "03/20/2026")]).warnings),
+        codes(verdict(&[(9, "03/20/2026")]).warnings()),
         vec!["near-deadline"]
     );
 }
@@ -192,7 +189,7 @@ fn a_future_liquidation_date_is_still_unliquidated() {
 fn liquidation_that_cannot_be_decided_needs_review() {
     let v = verdict(&[(8, "Liquidated")]);
     assert_eq!(
-        (v.decision, codes(&v.reasons)),
+        (v.decision, codes(v.reasons())),
         (Decision::Review, vec!["liquidation-unknown"])
     );
 
@@ -201,7 +198,7 @@ fn liquidation_that_cannot_be_decided_needs_review() {
     let l = ledger_of(&header, &rows);
     let v = decide(&l.entries[0], &l, &opts(), &Declared::default());
     assert_eq!(
-        (v.decision, codes(&v.reasons)),
+        (v.decision, codes(v.reasons())),
         (Decision::Review, vec!["liquidation-unknown"])
     );
     let o = RuleOptions {
@@ -218,7 +215,7 @@ fn liquidation_that_cannot_be_decided_needs_review() {
 fn exclusion_wins_over_review() {
     let v = verdict(&[(8, "Liquidated"), (4, "47")]);
     assert_eq!(
-        (v.decision, codes(&v.reasons)),
+        (v.decision, codes(v.reasons())),
         (Decision::Excluded, vec!["excluded-entry-type"])
     );
 }
@@ -230,18 +227,18 @@ fn unreadable_rows_put_the_entry_under_review() {
     let l = ledger_of(&HEADER, &r);
     let v = decide(&l.entries[0], &l, &opts(), &Declared::default());
     assert_eq!(
-        (v.decision, codes(&v.reasons)),
+        (v.decision, codes(v.reasons())),
         (Decision::Review, vec!["row-error"])
     );
     assert!(
-        v.notes[0].contains("t.csv:3: Line Tariff Duty Amount `N/A` is not an amount"),
+        v.notes()[0].contains("t.csv:3: Line Tariff Duty Amount `N/A` is not an amount"),
         "{:?}",
-        v.notes
+        v.notes()
     );
 
     let v = verdict(&[(9, "13/45/2025")]);
     assert_eq!(
-        (v.decision, codes(&v.reasons)),
+        (v.decision, codes(v.reasons())),
         (Decision::Review, vec!["row-error"])
     );
 }
@@ -261,7 +258,7 @@ fn reconciliation_in_a_later_phase() {
         Decision::Eligible
     );
     let v = verdict_with(&[(5, "Y"), (4, "11")], &later);
-    assert_eq!(codes(&v.reasons), vec!["reconciliation-flagged"]);
+    assert_eq!(codes(v.reasons()), vec!["reconciliation-flagged"]);
 }
 
 #[test]
@@ -271,7 +268,7 @@ fn account_rules() {
         ..opts()
     };
     assert_eq!(
-        codes(&verdict_with(&[], &broker).reasons),
+        codes(verdict_with(&[], &broker).reasons()),
         vec!["filer-mismatch"]
     );
     let importer = RuleOptions {
@@ -284,7 +281,7 @@ fn account_rules() {
         ..opts()
     };
     assert_eq!(
-        codes(&verdict_with(&[], &other).reasons),
+        codes(verdict_with(&[], &other).reasons()),
         vec!["importer-mismatch"]
     );
 }
@@ -293,14 +290,14 @@ fn account_rules() {
 fn warnings() {
     let v = verdict(&[(0, "ABC-1234567-7")]);
     assert_eq!(
-        (v.decision, codes(&v.warnings)),
+        (v.decision, codes(v.warnings())),
         (Decision::Eligible, vec!["check-digit"])
     );
     let mut r = rows(&[]);
     r[1][3] = "500.00";
     let l = ledger_of(&HEADER, &r);
     assert_eq!(
-        codes(&decide(&l.entries[0], &l, &opts(), &Declared::default()).warnings),
+        codes(decide(&l.entries[0], &l, &opts(), &Declared::default()).warnings()),
         vec!["ieepa-goods-value"]
     );
 }
@@ -313,7 +310,7 @@ fn conflicting_rows_need_review() {
     let l = ledger_of(&HEADER, &r);
     let v = decide(&l.entries[0], &l, &opts(), &Declared::default());
     assert_eq!(
-        (v.decision, codes(&v.reasons)),
+        (v.decision, codes(v.reasons())),
         (Decision::Review, vec!["conflicting-values"])
     );
     // Text that differs only in case is the same.

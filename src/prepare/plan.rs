@@ -119,9 +119,9 @@ fn group_id(ids: &mut BTreeMap<String, usize>, key: &str) -> usize {
 pub fn validation_result(ledger: &Ledger, verdicts: &[Verdict]) -> ValidationResult {
     let mut r = ValidationResult::default();
     for (e, v) in ledger.entries.iter().zip(verdicts) {
-        if v.reasons.contains(&Rule::EntryFormat) {
+        if v.reasons().contains(&Rule::EntryFormat) {
             r.not_11_characters.push(e.raw().to_string());
-        } else if v.reasons.contains(&Rule::FilerMismatch) {
+        } else if v.reasons().contains(&Rule::FilerMismatch) {
             r.filer_code_not_matching.push(e.raw().to_string());
         }
     }
@@ -158,9 +158,7 @@ mod tests {
                 } else {
                     Decision::Eligible
                 },
-                reasons: vec![],
-                warnings: vec![],
-                notes: vec![],
+                findings: None,
                 ieepa_duty: Cents::ZERO,
                 days_since_liquidation: None,
                 last_cape_day: None,

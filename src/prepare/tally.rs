@@ -44,10 +44,10 @@ impl Tally {
             let (n, duty) = &mut t.buckets[v.decision as usize];
             *n += 1;
             *duty = duty.saturating_add(v.ieepa_duty);
-            for r in &v.reasons {
+            for r in v.reasons() {
                 *t.reasons.entry(r.code()).or_insert(0) += 1;
             }
-            for w in &v.warnings {
+            for w in v.warnings() {
                 *t.warnings.entry(w.code()).or_insert(0) += 1;
             }
             t.row_problems += u64::from(e.issue_count());

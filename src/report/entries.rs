@@ -161,8 +161,8 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
         };
         r.text(key(e));
         r.plain(|o| o.extend_from_slice(v.decision.as_str().as_bytes()));
-        r.plain(|o| push_codes(o, &v.reasons));
-        r.plain(|o| push_codes(o, &v.warnings));
+        r.plain(|o| push_codes(o, v.reasons()));
+        r.plain(|o| push_codes(o, v.warnings()));
         r.plain(|o| v.ieepa_duty.push_to(o));
         r.text(text(h.importer_number));
         r.text(text(h.importer_name));
@@ -194,7 +194,7 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
         r.text(p.placed[i].map_or(&b""[..], |d| p.declarations[d].name.as_bytes()));
         r.composed(|o| push_sources(o, p, e));
         r.composed(|o| {
-            for (k, n) in v.notes.iter().enumerate() {
+            for (k, n) in v.notes().iter().enumerate() {
                 if k > 0 {
                     o.extend_from_slice(b" | ");
                 }
