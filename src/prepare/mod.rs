@@ -1,7 +1,8 @@
 //! `cape prepare`: from ES-003 exports to ready declarations. Opens every input and maps its
 //! columns first (a missing required column stops the run before anything is written),
 //! streams the rows into the per-entry ledger, decides every entry, plans the declaration
-//! files, and writes all outputs, each complete or not at all.
+//! files while counting the entries for the summary (`tally.rs`), and writes all outputs,
+//! each complete or not at all.
 
 mod plan;
 mod progress;
