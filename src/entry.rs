@@ -72,6 +72,19 @@ impl EntryNumber {
         &self.0
     }
 
+    /// The number read in base 36, digits before letters: numbers order as integers as they
+    /// do as bytes, and 36^11 fits in 64 bits.
+    pub fn ordinal(&self) -> u64 {
+        self.0.iter().fold(0, |k, &b| {
+            let digit = if b.is_ascii_digit() {
+                b - b'0'
+            } else {
+                b - b'A' + 10
+            };
+            k * 36 + u64::from(digit)
+        })
+    }
+
     /// The first three characters.
     pub fn filer_code(&self) -> &str {
         &self.as_str()[..FILER_CODE_LEN]
@@ -262,6 +275,15 @@ mod tests {
         assert!(FilerCode::parse("0S22").is_none());
     }
 
+    #[test]
+    fn ordinals_span_base_36() {
+        let ordinal = |s: &str| EntryNumber::parse(s).unwrap().ordinal();
+        assert_eq!(ordinal("00000000000"), 0);
+        assert_eq!(ordinal("0000000000A"), 10);
+        assert_eq!(ordinal("00000000010"), 36);
+        assert_eq!(ordinal("ZZZZZZZZZZZ"), 36u64.pow(11) - 1);
+    }
+
     proptest! {
         #[test]
         fn normalising_twice_is_normalising_once(s in ".*") {
@@ -276,6 +298,12 @@ mod tests {
                 Some(e) => prop_assert_eq!(e.as_str(), n.as_str()),
                 None => prop_assert_ne!(n.len(), ENTRY_LEN),
             }
+        }
+
+        #[test]
+        fn ordinals_order_as_the_bytes_do(a in "[0-9A-Z]{11}", b in "[0-9A-Z]{11}") {
+            let (x, y) = (EntryNumber::parse(&a).unwrap(), EntryNumber::parse(&b).unwrap());
+            prop_assert_eq!(x.ordinal().cmp(&y.ordinal()), a.cmp(&b));
         }
 
         #[test]

@@ -5,7 +5,6 @@ use std::io::Write;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::entry::sort_prefix;
 use crate::ledger::{EntryState, Sym};
 use crate::money::push_u64;
 use crate::output::{CSV_LINE_END, push_field};
@@ -122,23 +121,33 @@ impl Record<'_> {
     }
 }
 
-/// The bytes of the entry number the report shows, its sort key.
-fn key(e: &EntryState) -> &[u8] {
-    e.shown().as_bytes()
-}
-
-/// The entries' indexes in the order of the numbers the report shows (bytewise).
+/// The entries' indexes in the order of the numbers the report shows (bytewise). Entry
+/// numbers, nearly all of them, are sorted as integers
+/// ([`crate::entry::EntryNumber::ordinal`]); values that are not numbers are sorted as bytes
+/// and merged in.
 pub fn by_number(entries: &[EntryState]) -> Vec<usize> {
-    let mut keyed: Vec<(u128, usize)> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (sort_prefix(key(e)), i))
-        .collect();
-    keyed.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| key(&entries[a.1]).cmp(key(&entries[b.1])))
-    });
-    keyed.into_iter().map(|(_, i)| i).collect()
+    let mut numbers: Vec<(u64, u32)> = Vec::with_capacity(entries.len());
+    let mut others: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        match &e.number {
+            // The ledger numbers its entries in 32 bits.
+            Some(n) => numbers.push((n.ordinal(), i as u32)),
+            None => others.push(i),
+        }
+    }
+    numbers.sort_unstable();
+    others.sort_unstable_by(|&a, &b| entries[a].shown().cmp(entries[b].shown()));
+    let mut order = Vec::with_capacity(entries.len());
+    let mut others = others.into_iter().peekable();
+    for (_, i) in numbers {
+        let i = i as usize;
+        while let Some(o) = others.next_if(|&o| entries[o].shown() < entries[i].shown()) {
+            order.push(o);
+        }
+        order.push(i);
+    }
+    order.extend(others);
+    order
 }
 
 /// Writes the report, sorted by entry number, formatted in chunks on several threads.
@@ -159,7 +168,7 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
             scratch,
             first: true,
         };
-        r.text(key(e));
+        r.text(e.shown().as_bytes());
         r.plain(|o| o.extend_from_slice(v.decision.as_str().as_bytes()));
         r.plain(|o| push_codes(o, v.reasons()));
         r.plain(|o| push_codes(o, v.warnings()));
@@ -203,4 +212,37 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
         });
         r.end();
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::es003::{ColumnMap, RowSink};
+    use crate::ledger::Ledger;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn entries_are_ordered_by_the_bytes_they_show(
+            values in proptest::collection::vec("[0-9A-Za-z -]{0,14}", 0..60),
+        ) {
+            let names: Vec<String> = ["Entry Summary Number", "HTS Number - Full"]
+                .map(String::from)
+                .to_vec();
+            let columns = ColumnMap::resolve(&names);
+            let mut ledger = Ledger::default();
+            let mut sink = ledger.file("x.csv", &columns, &names);
+            for (k, v) in values.iter().enumerate() {
+                sink.row(k as u64 + 2, &[v.as_str(), "9903.01.25"][..]);
+            }
+            let entries = &ledger.entries;
+            let order = by_number(entries);
+            let mut seen = order.clone();
+            seen.sort_unstable();
+            prop_assert_eq!(seen, (0..entries.len()).collect::<Vec<_>>());
+            for w in order.windows(2) {
+                prop_assert!(entries[w[0]].shown() < entries[w[1]].shown());
+            }
+        }
+    }
 }
