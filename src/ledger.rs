@@ -302,18 +302,29 @@ fn is_dashed(n: &EntryNumber, text: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::es003::RowSink;
-
-    #[test]
-    fn an_entry_keeps_its_number_as_first_written() {
+impl Ledger {
+    /// A ledger of one file whose rows hold these entry-number cells, each on an IEEPA line.
+    pub fn of_entry_cells<'a>(cells: impl IntoIterator<Item = &'a str>) -> Ledger {
+        use crate::es003::RowSink;
         let names: Vec<String> = ["Entry Summary Number", "HTS Number - Full"]
             .map(String::from)
             .to_vec();
         let columns = ColumnMap::resolve(&names);
         let mut ledger = Ledger::default();
         let mut sink = ledger.file("x.csv", &columns, &names);
+        for (k, entry) in cells.into_iter().enumerate() {
+            sink.row(k as u64 + 2, &[entry, "9903.01.25"][..]);
+        }
+        ledger
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_keeps_its_number_as_first_written() {
         let rows = [
             "00210009221",
             " 002-1000922-1 ",
@@ -324,9 +335,7 @@ mod tests {
             "M2K-123",
             "  ",
         ];
-        for (k, entry) in rows.into_iter().enumerate() {
-            sink.row(k as u64 + 2, &[entry, "9903.01.25"][..]);
-        }
+        let ledger = Ledger::of_entry_cells(rows);
         let seen: Vec<(String, bool)> = ledger
             .entries
             .iter()

@@ -217,7 +217,6 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::es003::{ColumnMap, RowSink};
     use crate::ledger::Ledger;
     use proptest::prelude::*;
 
@@ -226,15 +225,7 @@ mod tests {
         fn entries_are_ordered_by_the_bytes_they_show(
             values in proptest::collection::vec("[0-9A-Za-z -]{0,14}", 0..60),
         ) {
-            let names: Vec<String> = ["Entry Summary Number", "HTS Number - Full"]
-                .map(String::from)
-                .to_vec();
-            let columns = ColumnMap::resolve(&names);
-            let mut ledger = Ledger::default();
-            let mut sink = ledger.file("x.csv", &columns, &names);
-            for (k, v) in values.iter().enumerate() {
-                sink.row(k as u64 + 2, &[v.as_str(), "9903.01.25"][..]);
-            }
+            let ledger = Ledger::of_entry_cells(values.iter().map(String::as_str));
             let entries = &ledger.entries;
             let order = by_number(entries);
             let mut seen = order.clone();
