@@ -143,9 +143,8 @@ impl InputHashes {
     fn finish(self) -> Result<Vec<FileHash>, AuditError> {
         let mut others: Vec<Option<Result<FileHash, AuditError>>> =
             self.paths.iter().map(|_| None).collect();
-        match self.others.join() {
-            Ok(hashes) => hashes.into_iter().for_each(|(i, h)| others[i] = Some(h)),
-            Err(panic) => std::panic::resume_unwind(panic),
+        for (i, h) in crate::parallel::unwound(self.others.join()) {
+            others[i] = Some(h);
         }
         let mut all = Vec::with_capacity(self.paths.len());
         for ((path, taken), other) in self.paths.iter().zip(self.taken).zip(others) {

@@ -1,6 +1,7 @@
 //! Spreading per-entry work over the machine's cores, with results in their original order:
-//! mapping a slice, and formatting a large output in chunks that are written in order while
-//! later ones are being formatted. Small inputs stay on the calling thread.
+//! mapping a slice, running two jobs side by side, and formatting a large output in chunks
+//! that are written in order while later ones are being formatted. Small inputs stay on the
+//! calling thread. A thread's panic goes on in the thread that joins it.
 
 use std::io::{self, Write};
 use std::sync::mpsc;
@@ -16,6 +17,20 @@ fn threads_for(items: usize) -> usize {
     std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8)
+}
+
+/// What a joined thread returned; if it panicked, the panic goes on here.
+pub fn unwound<T>(joined: std::thread::Result<T>) -> T {
+    joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// `(a(), b())`, `a` on a second thread while `b` runs on this one.
+pub fn both<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        (unwound(a.join()), b)
+    })
 }
 
 /// `items.iter().map(f).collect()`, on several threads.
@@ -40,10 +55,7 @@ fn map_on<T: Sync, U: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> U + S
         let mut out = Vec::with_capacity(items.len());
         out.extend(first.iter().map(f));
         for part in parts {
-            match part.join() {
-                Ok(v) => out.extend(v),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+            out.extend(unwound(part.join()));
         }
         out
     })
@@ -138,6 +150,15 @@ mod tests {
             );
         }
         assert!(map_on(3, &items[..0], |x| x * 2).is_empty());
+    }
+
+    #[test]
+    fn both_returns_both_and_passes_a_panic_on() {
+        let items = [1, 2, 3];
+        assert_eq!(both(|| items.len(), || items.iter().sum::<i32>()), (3, 6));
+        let r = std::panic::catch_unwind(|| both(|| panic!("side job"), || 1));
+        let panic = r.unwrap_err();
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"side job"));
     }
 
     #[test]

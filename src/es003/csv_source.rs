@@ -146,10 +146,8 @@ impl CsvInput {
                 }
                 let _ = empty_tx.send(batch);
             }
-            match read.join() {
-                Ok(fingerprint) => Ok(fingerprint.expect("the reader ends at the end of the file")),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+            let fingerprint = crate::parallel::unwound(read.join());
+            Ok(fingerprint.expect("the reader ends at the end of the file"))
         })
     }
 }

@@ -154,7 +154,7 @@ impl RowSink for FileSink<'_> {
                 let Some(col) = *col else { continue };
                 let field = HEADER_FIELDS[k];
                 let Some(cell) = row.cell(col) else {
-                    let msg = format!("the row ends before the `{}` column", c.names[col].trim());
+                    let msg = format!("the row ends before the `{}` column", c.name(col));
                     entry.issue(c.file, line, msg);
                     entry.unreadable.insert(field);
                     continue;

@@ -17,6 +17,7 @@ use crate::history::Declared;
 use crate::ledger::Ledger;
 use crate::money::Cents;
 use crate::output::{self, OutputError};
+use crate::parallel;
 use crate::report;
 use crate::validation_result::{self, ValidationResult};
 
@@ -162,37 +163,33 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     }
 
     // The entries are sorted while they are decided.
-    let (verdicts, by_number) = std::thread::scope(|s| {
-        let sorting = s.spawn(|| report::entries::by_number(&ledger.entries));
-        let verdicts: Vec<Verdict> = crate::parallel::map(&ledger.entries, |e| {
-            eligibility::decide(e, &ledger, &cfg.rules, &cfg.declared)
-        });
-        match sorting.join() {
-            Ok(order) => (verdicts, order),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
+    let (by_number, verdicts) = parallel::both(
+        || report::entries::by_number(&ledger.entries),
+        || {
+            parallel::map(&ledger.entries, |e| {
+                eligibility::decide(e, &ledger, &cfg.rules, &cfg.declared)
+            })
+        },
+    );
     // The entries are counted, and CBP's validation result drawn up, while the declarations
     // are planned.
-    let (declarations, placed, tally, validation_result) = std::thread::scope(|s| {
-        let counting = s.spawn(|| {
+    let ((tally, validation_result), (declarations, placed)) = parallel::both(
+        || {
             (
                 Tally::new(&ledger, &verdicts),
                 plan::validation_result(&ledger, &verdicts),
             )
-        });
-        let (declarations, placed) = plan::plan(
-            &ledger,
-            &verdicts,
-            &by_number,
-            cfg.split_by,
-            cfg.max_entries,
-        );
-        match counting.join() {
-            Ok((tally, validation_result)) => (declarations, placed, tally, validation_result),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
+        },
+        || {
+            plan::plan(
+                &ledger,
+                &verdicts,
+                &by_number,
+                cfg.split_by,
+                cfg.max_entries,
+            )
+        },
+    );
 
     let mut prepared = Prepared {
         tally,
@@ -248,8 +245,8 @@ fn write_outputs(
     // The declarations and the validation result are staged while the entries report, the
     // one large output, is written.
     let shared: &Prepared = p;
-    let (small, entries) = std::thread::scope(|s| {
-        let small = s.spawn(|| {
+    let (small, entries) = parallel::both(
+        || {
             let mut staged = Vec::new();
             for d in &shared.declarations {
                 let path = cfg.out_dir.join(&d.name);
@@ -262,14 +259,12 @@ fn write_outputs(
                 shared.validation_result.write_to(w)
             })?);
             Ok::<_, OutputError>(staged)
-        });
-        let path = cfg.out_dir.join(ENTRIES_FILE);
-        let entries = output::stage(&path, |w| report::entries::write(w, shared));
-        match small.join() {
-            Ok(small) => (small, entries),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
+        },
+        || {
+            let path = cfg.out_dir.join(ENTRIES_FILE);
+            output::stage(&path, |w| report::entries::write(w, shared))
+        },
+    );
     let mut staged = small?;
     staged.push(entries?);
     let audit = crate::audit::stage(cfg, p, hashes, &staged)?;
