@@ -9,21 +9,7 @@
 use std::io::Read;
 
 use calamine::DataType;
-use sha2::{Digest, Sha256};
-
-/// Reads through to `inner`, fingerprinting every byte.
-struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
+use cape::output::Fingerprinting;
 
 /// Fields in every record of `rdr`, read into one reused record.
 fn fields<R: Read>(rdr: &mut csv::Reader<R>) -> csv::Result<u64> {
@@ -48,13 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if mode == "csv" {
                 fields(&mut builder.from_reader(file))?
             } else {
-                let mut rdr = builder.from_reader(Hashing {
-                    inner: file,
-                    hasher: Sha256::new(),
-                });
+                // The reader `cape prepare` fingerprints its CSV inputs through.
+                let mut rdr = builder.from_reader(Fingerprinting::new(file));
                 let n = fields(&mut rdr)?;
-                let digest = rdr.into_inner().hasher.finalize();
-                n + u64::from(digest[0])
+                n + u64::from(rdr.into_inner().finish().sha256.as_bytes()[0])
             }
         }
         "xlsx" => {
