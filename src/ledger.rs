@@ -250,24 +250,25 @@ impl Ledger {
     }
 
     fn entry_index(&mut self, raw: &[u8], file: u32, line: u64, columns: FieldSet) -> u32 {
-        let number = EntryNumber::parse_bytes(raw);
-        let found = match &number {
-            Some(n) => self.index.get(n).copied(),
-            None => self.malformed.get(values::text(raw).trim()).copied(),
-        };
-        if let Some(i) = found {
-            return i;
-        }
+        use std::collections::hash_map::Entry;
         let i = self.entries.len() as u32;
+        let number = EntryNumber::parse_bytes(raw);
+        // One probe finds the entry or makes room for it.
+        if let Some(n) = &number {
+            match self.index.entry(*n) {
+                Entry::Occupied(seen) => return *seen.get(),
+                Entry::Vacant(room) => {
+                    room.insert(i);
+                }
+            }
+        }
         let text = values::text(raw);
         let text = text.trim();
-        match number {
-            Some(n) => {
-                self.index.insert(n, i);
+        if number.is_none() {
+            if let Some(&seen) = self.malformed.get(text) {
+                return seen;
             }
-            None => {
-                self.malformed.insert(text.into(), i);
-            }
+            self.malformed.insert(text.into(), i);
         }
         let plain = number.as_ref().is_some_and(|n| n.as_str() == text);
         let dashed = !plain && number.as_ref().is_some_and(|n| is_dashed(n, text));
@@ -352,5 +353,32 @@ mod tests {
         // The second row is the first entry again; only values that are neither the number
         // nor its printed form are copied.
         assert_eq!(seen, want.map(|(s, w)| (s.to_string(), w)));
+    }
+
+    #[test]
+    fn an_entry_that_comes_back_after_others_is_the_same_entry() {
+        let rows = [
+            "M2K-1000000-8",
+            "002-1000922-1",
+            "M2K-123",
+            "m2k10000008",
+            " M2K-123",
+            "00210009221",
+            "M2K-1000000-8",
+        ];
+        let ledger = Ledger::of_entry_cells(rows);
+        let seen: Vec<(&str, u32, u64)> = ledger
+            .entries
+            .iter()
+            .map(|e| (e.shown(), e.first_file.totals.rows, e.first_file.last_line))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("M2K10000008", 3, 8),
+                ("00210009221", 2, 7),
+                ("M2K-123", 2, 6)
+            ]
+        );
     }
 }
