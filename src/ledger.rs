@@ -185,7 +185,9 @@ impl EntryState {
         self.extra.get_or_insert_with(Box::default)
     }
 
-    fn issue(&mut self, file: u32, line: u64, message: String) {
+    /// Records that `field` could not be read on a row, and why.
+    fn cannot_read(&mut self, field: Field, file: u32, line: u64, message: String) {
+        self.unreadable.insert(field);
         let x = self.extra();
         x.issue_count += 1;
         if x.issues.len() < MAX_ISSUES {

@@ -87,6 +87,16 @@ impl FileColumns<'_> {
         self.names.get(col).map_or("?", |s| s.trim())
     }
 
+    /// The message for a row too short to hold column `col`.
+    fn ends_before(&self, col: usize) -> String {
+        format!("the row ends before the `{}` column", self.name(col))
+    }
+
+    /// The message for a value in column `col` that is not `what`.
+    fn not_a(&self, col: usize, cell: Option<&[u8]>, what: &str) -> String {
+        format!("{} `{}` is not {what}", self.name(col), shown(cell))
+    }
+
     fn is_blank<R: Row + ?Sized>(&self, row: &R) -> bool {
         let used = [
             Some(self.entry_col),
@@ -154,9 +164,7 @@ impl RowSink for FileSink<'_> {
                 let Some(col) = *col else { continue };
                 let field = HEADER_FIELDS[k];
                 let Some(cell) = row.cell(col) else {
-                    let msg = format!("the row ends before the `{}` column", c.name(col));
-                    entry.issue(c.file, line, msg);
-                    entry.unreadable.insert(field);
+                    entry.cannot_read(field, c.file, line, c.ends_before(col));
                     continue;
                 };
                 // A cell equal to the previous row's is not parsed again.
@@ -167,9 +175,8 @@ impl RowSink for FileSink<'_> {
                 }
                 match self.prev_parsed[k].expect("set above") {
                     Err(what) => {
-                        let msg = format!("{} `{}` is not {what}", c.name(col), shown(Some(cell)));
-                        entry.issue(c.file, line, msg);
-                        entry.unreadable.insert(field);
+                        let msg = c.not_a(col, Some(cell), what);
+                        entry.cannot_read(field, c.file, line, msg);
                     }
                     Ok(value) => {
                         if let Err((old, new)) = apply_header(entry, field, value, &ledger.strings)
@@ -196,18 +203,15 @@ impl RowSink for FileSink<'_> {
             Some(Ok(Some(h))) => Some(h),
             Some(Ok(None)) => {
                 let msg = format!("no {} on this row", c.name(c.hts_col));
-                entry.issue(c.file, line, msg);
-                entry.unreadable.insert(Field::Hts);
+                entry.cannot_read(Field::Hts, c.file, line, msg);
                 None
             }
             other => {
-                let shown = shown(cell(c.hts_col));
                 let msg = match other {
-                    None => format!("the row ends before the `{}` column", c.name(c.hts_col)),
-                    _ => format!("{} `{shown}` is not an HTS number", c.name(c.hts_col)),
+                    None => c.ends_before(c.hts_col),
+                    _ => c.not_a(c.hts_col, cell(c.hts_col), "an HTS number"),
                 };
-                entry.issue(c.file, line, msg);
-                entry.unreadable.insert(Field::Hts);
+                entry.cannot_read(Field::Hts, c.file, line, msg);
                 None
             }
         };
@@ -215,15 +219,10 @@ impl RowSink for FileSink<'_> {
             Some(Ok(d)) => d.unwrap_or_default(),
             other => {
                 let msg = match other {
-                    None => format!("the row ends before the `{}` column", c.name(c.duty_col)),
-                    _ => format!(
-                        "{} `{}` is not an amount",
-                        c.name(c.duty_col),
-                        shown(cell(c.duty_col))
-                    ),
+                    None => c.ends_before(c.duty_col),
+                    _ => c.not_a(c.duty_col, cell(c.duty_col), "an amount"),
                 };
-                entry.issue(c.file, line, msg);
-                entry.unreadable.insert(Field::Duty);
+                entry.cannot_read(Field::Duty, c.file, line, msg);
                 Cents::ZERO
             }
         };
@@ -236,9 +235,8 @@ impl RowSink for FileSink<'_> {
             match goods {
                 Some((_, Some(Ok(Some(v))))) if v > Cents::ZERO => t.ieepa_goods_value_rows += 1,
                 Some((g, Some(Err(_)))) => {
-                    let msg = format!("{} `{}` is not an amount", c.name(g), shown(cell(g)));
-                    entry.issue(file, line, msg);
-                    entry.unreadable.insert(Field::GoodsValue);
+                    let msg = c.not_a(g, cell(g), "an amount");
+                    entry.cannot_read(Field::GoodsValue, file, line, msg);
                 }
                 _ => {}
             }
