@@ -38,9 +38,10 @@ pub fn plan(
     split: SplitBy,
     max_entries: usize,
 ) -> (Vec<DeclarationFile>, Vec<Option<usize>>) {
-    // Each eligible entry with its group, in number order; the groups in the order of their key.
+    // Each eligible entry with its group and number, in number order; the groups in the
+    // order of their key.
     let mut group_ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut members: Vec<(usize, usize)> = Vec::new();
+    let mut members: Vec<(usize, usize, EntryNumber)> = Vec::new();
     for &i in by_number {
         let e = &ledger.entries[i];
         let Some(n) = e
@@ -61,7 +62,7 @@ pub fn plan(
                 group_id(&mut group_ids, key.as_deref().unwrap_or("no-importer"))
             }
         };
-        members.push((group, i));
+        members.push((group, i, n));
     }
     if group_ids.is_empty() {
         group_ids.insert(String::new(), 0);
@@ -88,16 +89,13 @@ pub fn plan(
                 (SplitBy::None, _) => format!("{TEMPLATE_NAME}_{}.csv", n + 1),
                 _ => format!("{TEMPLATE_NAME}_{key}_{}.csv", n + 1),
             };
-            for &(_, i) in chunk {
+            for &(_, i, _) in chunk {
                 placed[i] = Some(files.len());
             }
             files.push(DeclarationFile {
                 name,
                 key: (split != SplitBy::None).then(|| key.clone()),
-                entries: chunk
-                    .iter()
-                    .map(|&(_, i)| ledger.entries[i].number.expect("eligible"))
-                    .collect(),
+                entries: chunk.iter().map(|&(_, _, n)| n).collect(),
             });
         }
     }
