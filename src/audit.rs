@@ -56,7 +56,7 @@ struct Options {
     split_by: &'static str,
     max_entries: usize,
     assume_unliquidated: bool,
-    allow_reconciliation: bool,
+    reconciliation: crate::eligibility::Reconciliation,
     input_format: Option<&'static str>,
     sheet: Option<String>,
 }
@@ -80,6 +80,8 @@ struct RunRecord {
     version: &'static str,
     rules_version: &'static str,
     as_of: chrono::NaiveDate,
+    /// The ids of the rule changes in force for the filing date.
+    rule_changes_in_force: Vec<&'static str>,
     options: Options,
     inputs: Vec<FileHash>,
     declared: Vec<FileHash>,
@@ -173,6 +175,12 @@ pub fn stage(
         version: env!("CARGO_PKG_VERSION"),
         rules_version: RULES_VERSION,
         as_of: cfg.rules.as_of,
+        rule_changes_in_force: cfg
+            .rules
+            .in_force()
+            .changes()
+            .map(|c| c.spec().id)
+            .collect(),
         options: Options {
             filer_code: cfg.rules.filer_code.map(|c| c.to_string()),
             importer: cfg.rules.importer.clone(),
@@ -183,7 +191,7 @@ pub fn stage(
             },
             max_entries: cfg.max_entries,
             assume_unliquidated: cfg.rules.assume_unliquidated,
-            allow_reconciliation: cfg.rules.allow_reconciliation,
+            reconciliation: cfg.rules.reconciliation,
             input_format: spec.and_then(|s| s.format).map(|f| match f {
                 InputFormat::Csv => "csv",
                 InputFormat::Tsv => "tsv",

@@ -161,62 +161,12 @@ pub fn claim_key(c: &str) -> (usize, &str) {
 
 /// The rule a CBP error text reports, where the tool knows it.
 pub fn rule_of(error: &str) -> Option<Rule> {
-    let e = error.to_ascii_uppercase();
-    let has = |s: &str| e.contains(s);
-    Some(if has("RECON") {
-        Rule::ReconciliationFlagged
-    } else if has("CANCELLED") || has("REJECTED") {
-        Rule::StatusNotAccepted
-    } else if has("TRADE CONTROL") {
-        Rule::TradeControl
-    } else if has("FINAL LIQUIDATION") || has("80 DAYS") || has("RELIQUIDATE") {
-        Rule::LiquidatedOver80Days
-    } else if has("IEEPA") {
-        Rule::NoIeepaLine
-    } else if has("PROTEST") {
-        Rule::OpenProtest
-    } else if has("ACCOUNT MISMATCH") {
-        Rule::ImporterMismatch
-    } else if has("PREVIOUSLY SUBMITTED") || has("ALREADY") || has("DUPLICATE") {
-        Rule::AlreadyDeclared
-    } else if has("DRAWBACK") || has("DEFERRAL") || has("TIB") || has("ENTRY TYPE") {
-        Rule::ExcludedEntryType
-    } else {
-        return None;
-    })
+    crate::claim_errors::known(error).and_then(|c| c.rule)
 }
 
-/// What to do about a failed entry.
-pub fn action(rule: Option<Rule>) -> &'static str {
-    match rule {
-        Some(Rule::TradeControl) => {
-            "ask the filer to release the entry summary to CBP control, then declare it again"
-        }
-        Some(Rule::ReconciliationFlagged) => {
-            "wait for a later CAPE phase (reported from 2026-06-29 for types 01, 02 and 06 with \
-             no type 09 filed)"
-        }
-        Some(Rule::LiquidatedOver80Days) => {
-            "protest (CBP Form 19) until liquidation + 180 days, or wait for a later CAPE phase"
-        }
-        Some(Rule::StatusNotAccepted) => {
-            "the entry summary is cancelled or rejected: correct it with the filer, then declare \
-             it again"
-        }
-        Some(Rule::NoIeepaLine) => {
-            "CBP sees no IEEPA HTS on the entry: check it; a post-summary correction may be \
-             needed before declaring it again"
-        }
-        Some(Rule::OpenProtest) => "the protest decides this entry; not CAPE",
-        Some(Rule::ImporterMismatch) => {
-            "declare it from the importer of record's account, or the filer's that filed it"
-        }
-        Some(Rule::AlreadyDeclared) => {
-            "already declared: nothing to do; follow it in ES-022 and REV-615"
-        }
-        Some(Rule::ExcludedEntryType) => "this entry type is not in CAPE",
-        _ => "not an error text cape knows: read it in ACE",
-    }
+/// What to do about an entry that failed with `error`.
+pub fn action(error: &str) -> &'static str {
+    crate::claim_errors::known(error).map_or(crate::claim_errors::UNKNOWN_ACTION, |c| c.action)
 }
 
 #[cfg(test)]
@@ -261,7 +211,7 @@ mod tests {
             assert_eq!(rule_of(text), Some(rule), "{text}");
         }
         assert_eq!(rule_of("SOMETHING NEW"), None);
-        assert!(action(None).contains("read it in ACE"));
+        assert!(action("SOMETHING NEW").contains("read it in ACE"));
     }
 
     #[test]

@@ -185,6 +185,39 @@ impl FilerCode {
     }
 }
 
+/// The words of the entry-number rules, the same in `validate` and `prepare`.
+pub mod problems {
+    use super::{EntryNumber, FilerCode, normalise};
+
+    /// `entry-format`: the value is not 11 letters or digits.
+    pub fn format(raw: &str) -> String {
+        let n = normalise(raw).len();
+        format!("Not 11 characters long ({n} letters/digits once other characters are removed)")
+    }
+
+    /// `filer-mismatch`, where `entry` does not start with `code`.
+    pub fn filer(entry: &EntryNumber, code: FilerCode) -> Option<String> {
+        (!code.matches(entry)).then(|| {
+            format!(
+                "Filer code not matching (starts with {}; the account's filer code is {code})",
+                entry.filer_code()
+            )
+        })
+    }
+
+    /// `check-digit`, where the check digit does not verify.
+    pub fn check_digit(entry: &EntryNumber) -> Option<String> {
+        (!entry.check_digit_ok()).then(|| {
+            format!(
+                "check digit does not verify: it should be {} ({}); probably mistyped, and ACE \
+                 will reject it as not found",
+                entry.expected_check_digit(),
+                entry.with_check_digit().dashed()
+            )
+        })
+    }
+}
+
 impl fmt::Display for FilerCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

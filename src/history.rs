@@ -38,6 +38,8 @@ pub struct Prior {
     /// `AlreadyDeclared` (exclude) or `PreviouslyFailed` (warning).
     pub rule: Rule,
     pub message: String,
+    /// The text of a check CBP has since retired, when that is what failed the entry.
+    pub retired_check: Option<&'static str>,
 }
 
 /// Everything `--declared` gave.
@@ -197,6 +199,9 @@ impl Declared {
             let prior = match &r.status {
                 ClaimStatus::Failed => Prior {
                     rule: Rule::PreviouslyFailed,
+                    retired_check: crate::claim_errors::known(&r.error)
+                        .filter(|c| c.retired.is_some())
+                        .map(|c| c.text),
                     message: format!(
                         "failed in claim {} ({place}): {}; declare it again only if corrected{note}",
                         r.claim,
@@ -209,6 +214,7 @@ impl Declared {
                 },
                 other => Prior {
                     rule: Rule::AlreadyDeclared,
+                    retired_check: None,
                     message: format!(
                         "claim {} ({place}): {}{note}",
                         r.claim,
@@ -239,6 +245,7 @@ impl Declared {
                     *e,
                     Prior {
                         rule: Rule::AlreadyDeclared,
+                        retired_check: None,
                         message: format!(
                             "declared in {} with no claim result given yet{}",
                             path.display(),
@@ -248,6 +255,14 @@ impl Declared {
                 );
             }
         }
+    }
+
+    /// What claim results alone say (for tests of the rules that read them).
+    #[cfg(test)]
+    pub(crate) fn from_results(results: &[ClaimResult]) -> Declared {
+        let mut d = Declared::default();
+        d.resolve(&[], results);
+        d
     }
 
     /// The earlier fate of `e`, if any.

@@ -15,6 +15,7 @@ use crate::entry::EntryNumber;
 use crate::es003::values;
 use crate::es003::{ColumnMap, Field};
 use crate::money::Cents;
+use crate::tariff_codes::Families;
 
 mod rows;
 pub use rows::FileSink;
@@ -98,6 +99,8 @@ pub struct LineTotals {
     pub ieepa_rows: u32,
     pub ieepa_duty: Cents,
     pub ieepa_goods_value_rows: u32,
+    /// The families of its Chapter 99 rows, IEEPA's included.
+    pub chapter99: Families,
 }
 
 /// An entry's rows in one input file.

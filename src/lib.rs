@@ -5,6 +5,7 @@
 //! configurations defined here, and maps results to exit codes.
 
 pub mod audit;
+pub mod claim_errors;
 pub mod claims;
 pub mod declaration;
 pub mod eligibility;
@@ -18,5 +19,6 @@ pub mod parallel;
 pub mod prepare;
 pub mod report;
 pub mod rules;
+pub mod tariff_codes;
 pub mod validate;
 pub mod validation_result;

@@ -11,13 +11,15 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use cape::declaration::{self, DEFAULT_MAX_ENTRIES, TEMPLATE_NAME};
-use cape::eligibility::RuleOptions;
+use cape::eligibility::{Reconciliation, RuleOptions};
 use cape::entry::FilerCode;
 use cape::es003::{InputFormat, InputSpec};
 use cape::history::Declared;
 use cape::prepare::{self, PrepareConfig, SplitBy};
 use cape::report::claims::ClaimsConfig;
 use cape::report::summary::Summary;
+use cape::rules::InForce;
+use cape::rules::listing::Listing;
 use cape::validate::{self, ValidateConfig, ValidateOptions};
 use cape::validation_result;
 
@@ -39,6 +41,18 @@ enum Command {
     Claims(ClaimsArgs),
     /// Write an empty declaration: the `Entry Number` header line alone.
     Template(TemplateArgs),
+    /// Print the rules in force on a filing date, with their dates and sources.
+    Rules(RulesArgs),
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    /// The filing date (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    as_of: Option<NaiveDate>,
+    /// Print one JSON document instead.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -104,9 +118,14 @@ struct PrepareArgs {
     /// Treat entries as unliquidated when the inputs have no liquidation columns.
     #[arg(long)]
     assume_unliquidated: bool,
-    /// Accept reconciliation-flagged entries of types 01, 02 and 06 (a later CAPE phase).
-    #[arg(long)]
+    /// Accept reconciliation-flagged entries of types 01, 02 and 06 before 2026-06-29 too
+    /// (the rule CBP applies from that day).
+    #[arg(long, conflicts_with = "exclude_reconciliation")]
     allow_reconciliation: bool,
+    /// Keep every reconciliation-flagged entry out, also types 01, 02 and 06 from
+    /// 2026-06-29 (for a broker who knows their type 09 reconciliations are filed).
+    #[arg(long)]
+    exclude_reconciliation: bool,
     /// Read every input as this format instead of detecting it.
     #[arg(long, value_enum)]
     input_format: Option<FormatArg>,
@@ -201,6 +220,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => run_validate(a),
         Command::Claims(a) => run_claims(a),
         Command::Template(a) => run_template(a),
+        Command::Rules(a) => run_rules(a),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
@@ -291,11 +311,17 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
             .collect(),
         out_dir: a.out_dir,
         rules: RuleOptions {
-            as_of: a.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            as_of: a.as_of.unwrap_or_else(today),
             filer_code: a.filer_code,
             importer: a.importer,
             assume_unliquidated: a.assume_unliquidated,
-            allow_reconciliation: a.allow_reconciliation,
+            reconciliation: if a.allow_reconciliation {
+                Reconciliation::Allow
+            } else if a.exclude_reconciliation {
+                Reconciliation::Exclude
+            } else {
+                Reconciliation::ByDate
+            },
         },
         split_by: match a.split_by {
             SplitArg::None => SplitBy::None,
@@ -335,6 +361,20 @@ fn run_claims(a: ClaimsArgs) -> anyhow::Result<Outcome> {
     } else {
         eprint!("{}", report.human());
     }
+    Ok(Outcome::Done)
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn run_rules(a: RulesArgs) -> anyhow::Result<Outcome> {
+    let listing = Listing::new(InForce::on(a.as_of.unwrap_or_else(today)));
+    print_stdout(&if a.json {
+        listing.json()
+    } else {
+        listing.human()
+    })?;
     Ok(Outcome::Done)
 }
 

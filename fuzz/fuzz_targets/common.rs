@@ -30,13 +30,7 @@ pub fn read_and_decide(path: PathBuf) {
         let mut sink = ledger.file("in", &header.columns, &header.names);
         let _ = opened.read_rows(&mut sink);
     }
-    let rules = RuleOptions {
-        as_of: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-        filer_code: None,
-        importer: None,
-        assume_unliquidated: false,
-        allow_reconciliation: false,
-    };
+    let rules = RuleOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
     let declared = Declared::default();
     for e in &ledger.entries {
         let _ = eligibility::decide(e, &ledger, &rules, &declared);

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::es003::{ColumnMap, RowSink};
+use chrono::NaiveDate;
 
 const HEADER: [&str; 12] = [
     "Entry Summary Number",
@@ -63,13 +64,7 @@ fn ledger_of(header: &[&str], rows: &[Vec<&str>]) -> Ledger {
 }
 
 fn opts() -> RuleOptions {
-    RuleOptions {
-        as_of: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-        filer_code: None,
-        importer: None,
-        assume_unliquidated: false,
-        allow_reconciliation: false,
-    }
+    RuleOptions::new(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap())
 }
 
 fn verdict_with(set: &[(usize, &str)], o: &RuleOptions) -> Verdict {
@@ -246,7 +241,7 @@ fn unreadable_rows_put_the_entry_under_review() {
 #[test]
 fn reconciliation_in_a_later_phase() {
     let later = RuleOptions {
-        allow_reconciliation: true,
+        reconciliation: Reconciliation::Allow,
         ..opts()
     };
     assert_eq!(
@@ -323,40 +318,248 @@ fn conflicting_rows_need_review() {
     );
 }
 
-/// The status readings, as first written: by lower-casing a copy.
-mod lowered {
-    pub fn liquidation_class(s: &str) -> super::Liquidation {
-        use super::Liquidation::*;
+proptest::proptest! {
+    #[test]
+    fn status_words_ignore_case_without_copying(
+        s in "[ a-zA-Z/\\-éİ\u{a0}]{0,14}|(?i)(closed|open|n|accepted|cbp)[ a-z]{0,4}",
+    ) {
         let l = s.to_ascii_lowercase();
-        if l.contains("unliq") || l.contains("not liq") || l.contains("non-liq") {
-            Unliquidated
-        } else if l.contains("liq") || l.contains("final") {
-            Liquidated
-        } else if super::NOT_LIQUIDATED
-            .iter()
-            .any(|w| l == *w || l.starts_with(&format!("{w} ")))
-        {
-            Unliquidated
-        } else {
-            Unknown
-        }
-    }
-
-    pub fn protest_is_open(s: &str) -> bool {
-        let l = s.trim().to_ascii_lowercase();
-        !super::PROTEST_CLOSED.contains(&l.as_str()) && !l.starts_with("closed")
+        proptest::prop_assert_eq!(statuses::has(&s, "cbp"), l.contains("cbp"));
+        proptest::prop_assert_eq!(statuses::starts(&s, "accept"), l.starts_with("accept"));
     }
 }
 
-proptest::proptest! {
-    #[test]
-    fn status_readings_ignore_case_without_copying(
-        s in "[ a-zA-Z/\\-éİ\u{a0}]{0,14}|(?i)(un|not |non-)?liq[a-z ]{0,6}|(?i)(closed|open|n|accepted|cbp)[ a-z]{0,4}",
-    ) {
-        proptest::prop_assert_eq!(liquidation_class(&s), lowered::liquidation_class(&s));
-        proptest::prop_assert_eq!(protest_is_open(&s), lowered::protest_is_open(&s));
-        let l = s.to_ascii_lowercase();
-        proptest::prop_assert_eq!(has(&s, "cbp"), l.contains("cbp"));
-        proptest::prop_assert_eq!(starts(&s, "accept"), l.starts_with("accept"));
+/// The options of a run on `y-m-d`.
+fn on(y: i32, m: u32, d: u32) -> RuleOptions {
+    RuleOptions::new(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+}
+
+/// (decision, reasons, warnings) of the entry with `set`, filed with `o`.
+fn outcome(
+    set: &[(usize, &str)],
+    o: &RuleOptions,
+) -> (Decision, Vec<&'static str>, Vec<&'static str>) {
+    let v = verdict_with(set, o);
+    (v.decision, codes(v.reasons()), codes(v.warnings()))
+}
+
+#[test]
+fn reconciliation_types_from_2026_06_29() {
+    let flagged = |t: &'static str| vec![(5, "Y"), (4, t)];
+    let out = (Decision::Excluded, vec!["reconciliation-flagged"], vec![]);
+    let pending = (Decision::Eligible, vec![], vec!["reconciliation-pending"]);
+    for t in ["01", "02", "06"] {
+        assert_eq!(outcome(&flagged(t), &on(2026, 6, 28)), out, "{t}");
+        assert_eq!(outcome(&flagged(t), &on(2026, 6, 29)), pending, "{t}");
+        assert_eq!(outcome(&flagged(t), &on(2026, 6, 30)), pending, "{t}");
+    }
+    // Other types, or none known, stay out on every date.
+    for d in [28, 29, 30] {
+        assert_eq!(outcome(&flagged("11"), &on(2026, 6, d)), out);
+    }
+    let mut r = rows(&[(5, "Y")]);
+    for row in &mut r {
+        row[4] = "";
+    }
+    let l = ledger_of(&HEADER, &r);
+    let v = decide(&l.entries[0], &l, &on(2026, 7, 1), &Declared::default());
+    assert_eq!(codes(v.reasons()), ["reconciliation-flagged"]);
+    assert!(v.notes()[0].contains("no entry type"), "{:?}", v.notes());
+    // The broker who knows the type 09s are filed keeps them all out.
+    let none = RuleOptions {
+        reconciliation: Reconciliation::Exclude,
+        ..on(2026, 7, 1)
+    };
+    assert_eq!(outcome(&flagged("01"), &none), out);
+    // And the later rule can be applied before its day.
+    let early = RuleOptions {
+        reconciliation: Reconciliation::Allow,
+        ..on(2026, 6, 1)
+    };
+    assert_eq!(outcome(&flagged("06"), &early), pending);
+}
+
+#[test]
+fn warehouse_types_from_2026_07_07() {
+    let out = || (Decision::Excluded, vec!["excluded-entry-type"], vec![]);
+    let eligible = (Decision::Eligible, vec![], vec![]);
+    for t in ["21", "22"] {
+        assert_eq!(outcome(&[(4, t)], &on(2026, 7, 6)), eligible, "{t}");
+        assert_eq!(outcome(&[(4, t)], &on(2026, 7, 7)), out(), "{t}");
+        assert_eq!(outcome(&[(4, t)], &on(2026, 7, 8)), out(), "{t}");
+    }
+    for t in ["31", "32", "34", "38"] {
+        assert_eq!(outcome(&[(4, t)], &on(2026, 7, 8)), eligible, "{t}");
+    }
+    let v = verdict_with(&[(4, "21")], &on(2026, 7, 7));
+    assert!(
+        v.notes()[0].contains("not accepted since 2026-07-07"),
+        "{:?}",
+        v.notes()
+    );
+}
+
+#[test]
+fn adcvd_entries_in_pending_liquidation_need_review() {
+    for t in ["03", "07", "34", "38"] {
+        assert_eq!(
+            outcome(&[(4, t), (8, "Pending Liquidation")], &opts()),
+            (Decision::Review, vec!["adcvd-pending-liquidation"], vec![]),
+            "{t}"
+        );
+        for s in [
+            "Suspended Liquidation",
+            "Unliquidated",
+            "liquidation suspended",
+        ] {
+            assert_eq!(
+                outcome(&[(4, t), (8, s)], &opts()).0,
+                Decision::Eligible,
+                "{t} {s}"
+            );
+        }
+    }
+    // Other entry types in pending liquidation are simply unliquidated.
+    assert_eq!(
+        outcome(&[(8, "PENDING LIQUIDATION")], &opts()).0,
+        Decision::Eligible
+    );
+}
+
+#[test]
+fn statuses_are_read_through_their_tables() {
+    for s in [
+        "Scheduled for Liquidation",
+        "Pending Liquidation",
+        "Not Yet Liquidated",
+        "Suspended Liquidation",
+        "Liquidation Extended",
+    ] {
+        assert_eq!(outcome(&[(8, s)], &opts()).0, Decision::Eligible, "{s}");
+    }
+    // A status no table knows is never decided with confidence, even with a date.
+    for set in [
+        vec![(8, "Deemed")],
+        vec![(8, "Deemed"), (9, "2025-01-01")],
+        vec![(8, "Deemed"), (9, "2026-05-01")],
+    ] {
+        let v = verdict_with(&set, &opts());
+        assert_eq!(
+            (v.decision, codes(v.reasons())),
+            (Decision::Review, vec!["liquidation-unknown"]),
+            "{set:?}"
+        );
+        assert!(v.notes()[0].contains("`Deemed`"), "{:?}", v.notes());
+    }
+    for p in [
+        "Approved in Part",
+        "Denied in Part",
+        "Void",
+        "Allowed",
+        "Rejected",
+    ] {
+        assert_eq!(outcome(&[(10, p)], &opts()).0, Decision::Eligible, "{p}");
+    }
+    for p in ["Filed", "Received", "Under Review", "PENDING"] {
+        assert_eq!(outcome(&[(10, p)], &opts()).1, ["open-protest"], "{p}");
+    }
+    let v = verdict(&[(10, "Appealed")]);
+    assert_eq!(
+        (v.decision, codes(v.reasons())),
+        (Decision::Review, vec!["protest-unknown"])
+    );
+    assert!(v.notes()[0].contains("`Appealed`"));
+}
+
+#[test]
+fn an_importer_account_needs_the_importer_column() {
+    let importer = RuleOptions {
+        importer: Some("12345678900".into()),
+        ..opts()
+    };
+    let header: Vec<&str> = HEADER[..11].to_vec();
+    let rows: Vec<Vec<&str>> = rows(&[]).into_iter().map(|r| r[..11].to_vec()).collect();
+    let l = ledger_of(&header, &rows);
+    let v = decide(&l.entries[0], &l, &importer, &Declared::default());
+    assert_eq!(
+        (v.decision, codes(v.reasons())),
+        (Decision::Review, vec!["importer-unknown"])
+    );
+    assert!(
+        v.notes()[0].contains("no Importer Number column"),
+        "{:?}",
+        v.notes()
+    );
+    // A blank importer on the rows cannot be matched either.
+    assert_eq!(outcome(&[(11, "")], &importer).1, ["importer-unknown"]);
+    // Without an importer account nothing is asked of the column.
+    assert_eq!(
+        decide(&l.entries[0], &l, &opts(), &Declared::default()).decision,
+        Decision::Eligible
+    );
+}
+
+#[test]
+fn the_other_chapter_99_rows_are_named() {
+    let v = verdict(&[(1, "9903.88.03")]);
+    assert!(v.notes()[0].contains("Section 301"), "{:?}", v.notes());
+    let v = verdict(&[(1, "9903.03.12")]);
+    assert!(v.notes()[0].contains("Section 338"), "{:?}", v.notes());
+    let mut r = rows(&[]);
+    r.truncate(1);
+    let l = ledger_of(&HEADER, &r);
+    let v = decide(&l.entries[0], &l, &opts(), &Declared::default());
+    assert!(
+        v.notes()[0].ends_with("no other Chapter 99 row"),
+        "{:?}",
+        v.notes()
+    );
+}
+
+#[test]
+fn headings_that_ended_early() {
+    let header: Vec<&str> = HEADER.iter().copied().chain(["Entry Date"]).collect();
+    let at = |hts: &'static str, date: &'static str| {
+        let mut r = rows(&[(1, hts)]);
+        for row in &mut r {
+            row.push(date);
+        }
+        r[0][1] = "8471300100";
+        let l = ledger_of(&header, &r);
+        decide(&l.entries[0], &l, &opts(), &Declared::default())
+    };
+    assert!(at("9903.01.50", "2025-08-06").warnings().is_empty());
+    let v = at("9903.01.50", "2025-08-07");
+    assert_eq!(codes(v.warnings()), ["outside-ieepa-window"]);
+    assert!(v.notes()[0].contains("9903.01.43–.76") && v.notes()[0].contains("2025-08-06"));
+    assert!(at("9903.01.84", "2026-02-06").warnings().is_empty());
+    assert_eq!(
+        codes(at("9903.01.89", "2026-02-07").warnings()),
+        ["outside-ieepa-window"]
+    );
+    assert!(at("9903.01.25", "2026-02-07").warnings().is_empty());
+}
+
+#[test]
+fn a_failure_by_a_retired_check_says_so_from_2026_06_25() {
+    use crate::claims;
+    let text = "CLAIM_NUMBER,ENTRY_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+                1001,ABC12345676,Failed,HTS RELATIONSHIP/SEQUENCE MISMATCH\r\n";
+    let results = claims::parse(std::path::Path::new("c.csv"), text.as_bytes()).unwrap();
+    let declared = Declared::from_results(&results);
+    let l = ledger_of(&HEADER, &rows(&[]));
+    let at = |d| decide(&l.entries[0], &l, &on(2026, 6, d), &declared);
+    for d in [24, 25, 26] {
+        let v = at(d);
+        assert_eq!(
+            (v.decision, codes(v.warnings())),
+            (Decision::Eligible, vec!["previously-failed"])
+        );
+        assert_eq!(
+            v.notes()[0].contains("CBP retired the check"),
+            d >= 25,
+            "{d}: {:?}",
+            v.notes()
+        );
     }
 }

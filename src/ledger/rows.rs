@@ -9,6 +9,7 @@ use super::{EntryState, FieldSet, Interner, Ledger, MAX_ISSUES, RowIssue, Sym};
 use crate::es003::values;
 use crate::es003::{ColumnMap, Field, Row, RowSink};
 use crate::money::Cents;
+use crate::tariff_codes;
 
 /// The fields read once per entry, in a fixed order.
 const HEADER_FIELDS: [Field; 11] = [
@@ -226,10 +227,16 @@ impl RowSink for FileSink<'_> {
                 Cents::ZERO
             }
         };
-        if hts.is_some_and(|h| h.is_ieepa()) {
+        let Some(family) = hts.and_then(|h| tariff_codes::family(h.as_str())) else {
+            return;
+        };
+        if !hts.is_some_and(|h| h.is_ieepa()) {
+            entry.rows_in(c.file, line).totals.chapter99.insert(family);
+        } else {
             let file = c.file;
             let goods = c.goods_col.map(|g| (g, cell(g).map(Cents::parse)));
             let t = &mut entry.rows_in(file, line).totals;
+            t.chapter99.insert(family);
             t.ieepa_rows += 1;
             t.ieepa_duty = t.ieepa_duty.saturating_add(duty);
             match goods {

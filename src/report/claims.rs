@@ -115,7 +115,7 @@ pub fn run(cfg: &ClaimsConfig) -> Result<ClaimsReport, ClaimsRunError> {
                 entry_number: shown_entry(r),
                 error_description: r.error.clone(),
                 rule: rule.map(|r| r.code()),
-                action: claims::action(rule),
+                action: claims::action(&r.error),
                 latest: latest.get(&shown_entry(r)) == Some(&i),
             });
         }
@@ -164,7 +164,7 @@ impl ClaimsReport {
         for r in &self.results {
             let rule = claims::rule_of(&r.error).filter(|_| r.status == ClaimStatus::Failed);
             let action = if r.status == ClaimStatus::Failed {
-                claims::action(rule)
+                claims::action(&r.error)
             } else {
                 ""
             };

@@ -12,7 +12,7 @@ use crate::eligibility::Decision;
 use crate::es003::Field;
 use crate::money::Cents;
 use crate::prepare::{PrepareConfig, Prepared};
-use crate::rules::Rule;
+use crate::rules::{RULES_VERSION, Rule, Seen};
 
 /// The optional columns whose absence leaves a rule unchecked.
 const CHECKED_BY: [(Field, Rule); 8] = [
@@ -67,6 +67,9 @@ pub struct DeclarationJson {
 #[derive(Serialize)]
 pub struct Summary {
     pub as_of: NaiveDate,
+    pub rules_version: &'static str,
+    /// The ids of the rule changes in force for the filing date (`cape rules`).
+    pub rule_changes_in_force: Vec<&'static str>,
     pub inputs: Vec<InputJson>,
     pub rows: u64,
     pub entries: usize,
@@ -79,6 +82,8 @@ pub struct Summary {
     pub reasons: BTreeMap<&'static str, usize>,
     pub warnings: BTreeMap<&'static str, usize>,
     pub not_checked: Vec<NotChecked>,
+    /// Rules in force that no ES-003 can show, so never checked.
+    pub not_shown_by_es003: Vec<Rule>,
     pub row_problems: u64,
     pub row_problem_examples: Vec<String>,
     pub rows_without_entry_number: u64,
@@ -87,6 +92,9 @@ pub struct Summary {
     pub written: Vec<String>,
     pub removed_stale: Vec<String>,
     pub repeated_inputs: Vec<String>,
+    /// Whether some input has neither liquidation column.
+    #[serde(skip)]
+    liquidation_columns_missing: bool,
 }
 
 impl Summary {
@@ -144,8 +152,16 @@ impl Summary {
             })
             .collect();
         let shown = |x: &std::path::PathBuf| x.display().to_string();
+        let on = cfg.rules.in_force();
         Summary {
             as_of: cfg.rules.as_of,
+            rules_version: RULES_VERSION,
+            rule_changes_in_force: on.changes().map(|c| c.spec().id).collect(),
+            not_shown_by_es003: Rule::ALL
+                .iter()
+                .copied()
+                .filter(|r| r.seen() == Seen::NotInEs003 && r.in_force(on))
+                .collect(),
             inputs: p
                 .inputs
                 .iter()
@@ -188,6 +204,10 @@ impl Summary {
             written: p.written.iter().map(shown).collect(),
             removed_stale: p.removed.iter().map(shown).collect(),
             repeated_inputs: p.repeated.iter().map(shown).collect(),
+            liquidation_columns_missing: p.inputs.iter().any(|i| {
+                i.missing.contains(&Field::LiquidationDate)
+                    && i.missing.contains(&Field::LiquidationStatus)
+            }),
         }
     }
 
@@ -245,7 +265,13 @@ impl Summary {
                 nc.rule, nc.column
             );
         }
-        if self.reasons.contains_key(Rule::LiquidationUnknown.code()) {
+        if !self.not_shown_by_es003.is_empty() {
+            let codes: Vec<&str> = self.not_shown_by_es003.iter().map(|r| r.code()).collect();
+            let _ = writeln!(s, "not checked (no ES-003 shows it): {}", codes.join(", "));
+        }
+        if self.liquidation_columns_missing
+            && self.reasons.contains_key(Rule::LiquidationUnknown.code())
+        {
             let _ = writeln!(
                 s,
                 "  to check the 80-day window, add Liquidation Date and Liquidation Status to the \

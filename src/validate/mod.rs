@@ -19,7 +19,7 @@ pub use damage::spreadsheet_damage;
 pub use render::{render_human, render_json};
 
 use crate::declaration::HEADER;
-use crate::entry::{EntryNumber, FilerCode};
+use crate::entry::{EntryNumber, FilerCode, problems as entry_problems};
 use crate::history::Declared;
 use crate::output::{self, OutputError};
 use crate::rules::Rule;
@@ -260,14 +260,11 @@ fn check_entries(
         rows += 1;
         let value = rec.fields[0].as_str();
         let Some(entry) = EntryNumber::parse(value) else {
-            let n = crate::entry::normalise(value).len();
             problems.push(finding(
                 rec.line,
                 value,
                 Rule::EntryFormat,
-                format!(
-                    "Not 11 characters long ({n} letters/digits once other characters are removed)"
-                ),
+                entry_problems::format(value),
             ));
             result.not_11_characters.push(value.to_string());
             if let Some(message) = damage::spreadsheet_damage(value) {
@@ -291,16 +288,11 @@ fn check_entries(
             }
             Entry::Vacant(v) => {
                 v.insert((rec.line, value.to_string(), false));
-                if let Some(code) = opts.filer_code.filter(|c| !c.matches(&entry)) {
-                    problems.push(finding(
-                        rec.line,
-                        value,
-                        Rule::FilerMismatch,
-                        format!(
-                            "Filer code not matching (starts with {}; the account's filer code is {code})",
-                            entry.filer_code()
-                        ),
-                    ));
+                if let Some(m) = opts
+                    .filer_code
+                    .and_then(|c| entry_problems::filer(&entry, c))
+                {
+                    problems.push(finding(rec.line, value, Rule::FilerMismatch, m));
                     result.filer_code_not_matching.push(value.to_string());
                 }
                 if let Some(p) = opts.declared.prior(&entry) {
@@ -311,18 +303,8 @@ fn check_entries(
                         warnings.push(f);
                     }
                 }
-                if !entry.check_digit_ok() {
-                    warnings.push(finding(
-                        rec.line,
-                        value,
-                        Rule::CheckDigit,
-                        format!(
-                            "check digit does not verify: it should be {} ({}); probably \
-                             mistyped, and ACE will reject it as not found",
-                            entry.expected_check_digit(),
-                            entry.with_check_digit().dashed()
-                        ),
-                    ));
+                if let Some(m) = entry_problems::check_digit(&entry) {
+                    warnings.push(finding(rec.line, value, Rule::CheckDigit, m));
                 }
             }
         }
