@@ -47,7 +47,23 @@ impl Interner {
     }
 
     pub fn get(&self, id: Sym) -> &str {
-        &self.values[id.0.get() as usize - 1]
+        &self.values[id.index()]
+    }
+
+    /// How many distinct values are stored.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+impl Sym {
+    /// The value's place in its interner, from 0.
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
     }
 }
 

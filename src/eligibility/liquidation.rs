@@ -10,7 +10,7 @@ use chrono::{Days, NaiveDate};
 
 use super::Ctx;
 use super::found::Found;
-use super::status_tables::{self, Liquidation};
+use super::status_tables::Liquidation;
 use crate::es003::Field;
 use crate::rules::Rule;
 
@@ -31,8 +31,7 @@ pub(super) struct Window {
 
 pub(super) fn check(ctx: &Ctx, out: &mut Found) -> Window {
     let (h, as_of) = (&ctx.e.header, ctx.o.as_of);
-    let status = ctx.text(h.liquidation_status);
-    let reading = status.map(status_tables::liquidation);
+    let (status, reading) = ctx.liquidation_status().unzip();
     if reading == Some(Liquidation::Unknown) {
         out.add(
             Rule::LiquidationUnknown,

@@ -26,6 +26,7 @@ use crate::rules::{Change, InForce, Rule, Severity};
 mod found;
 pub mod liquidation;
 mod number;
+mod readings;
 pub mod status_tables;
 mod statuses;
 mod tariff;
@@ -153,11 +154,24 @@ pub(crate) struct Ctx<'a> {
     pub declared: &'a Declared,
     /// The entry's tariff rows added up (one file, or several that agree).
     pub totals: LineTotals,
+    readings: &'a readings::Readings,
 }
 
 impl Ctx<'_> {
     pub fn text(&self, id: Option<Sym>) -> Option<&str> {
         id.map(|i| self.ledger.strings.get(i))
+    }
+
+    /// The entry's liquidation status, and how its table reads it.
+    pub fn liquidation_status(&self) -> Option<(&str, status_tables::Liquidation)> {
+        let s = self.e.header.liquidation_status?;
+        Some((self.ledger.strings.get(s), self.readings.liquidation(s)))
+    }
+
+    /// The entry's protest status, and how its table reads it.
+    pub fn protest_status(&self) -> Option<(&str, status_tables::Protest)> {
+        let s = self.e.header.protest_status?;
+        Some((self.ledger.strings.get(s), self.readings.protest(s)))
     }
 
     /// Whether the entry's files have a column for `f`.
@@ -166,24 +180,30 @@ impl Ctx<'_> {
     }
 }
 
-/// Decides entries by one run's options; the changes in force are worked out once.
+/// Decides the entries of one ledger by one run's options; the changes in force, and what
+/// each status value reads as, are worked out once.
 pub struct Decider<'a> {
     o: &'a RuleOptions,
     on: InForce,
     declared: &'a Declared,
+    ledger: &'a Ledger,
+    readings: readings::Readings,
 }
 
 impl<'a> Decider<'a> {
-    pub fn new(o: &'a RuleOptions, declared: &'a Declared) -> Decider<'a> {
+    pub fn new(o: &'a RuleOptions, declared: &'a Declared, ledger: &'a Ledger) -> Decider<'a> {
         Decider {
             o,
             on: o.in_force(),
             declared,
+            ledger,
+            readings: readings::Readings::of(ledger),
         }
     }
 
-    /// Applies every rule in force to `e`.
-    pub fn decide(&self, e: &EntryState, ledger: &Ledger) -> Verdict {
+    /// Applies every rule in force to `e`, an entry of the ledger.
+    pub fn decide(&self, e: &EntryState) -> Verdict {
+        let ledger = self.ledger;
         let mut out = found::Found::default();
         let mut files = e.files();
         let totals = files.next().map(|f| f.totals).unwrap_or_default();
@@ -206,6 +226,7 @@ impl<'a> Decider<'a> {
             on: self.on,
             declared: self.declared,
             totals,
+            readings: &self.readings,
         };
         number::check(&ctx, &mut out);
         statuses::importer(&ctx, &mut out);
@@ -237,9 +258,10 @@ impl<'a> Decider<'a> {
     }
 }
 
-/// Applies every rule in force to `e` (one entry; [`Decider`] for many).
+/// Applies every rule in force to `e` (one entry: [`Decider`] reads the ledger's statuses
+/// once for many).
 pub fn decide(e: &EntryState, ledger: &Ledger, o: &RuleOptions, declared: &Declared) -> Verdict {
-    Decider::new(o, declared).decide(e, ledger)
+    Decider::new(o, declared, ledger).decide(e)
 }
 
 #[cfg(test)]

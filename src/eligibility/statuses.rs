@@ -3,7 +3,7 @@
 //! status (through their tables in `status_tables`), and the importer account.
 
 use super::found::Found;
-use super::status_tables::{self, Liquidation, Protest};
+use super::status_tables::{Liquidation, Protest};
 use super::{Ctx, Reconciliation};
 use crate::es003::values::ident;
 use crate::rules::{Change, Rule};
@@ -47,8 +47,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Found) {
         out.add(Rule::TradeControl, format!("control status {s}"));
     }
     if let Some(t) = h.entry_type.filter(|t| ADCVD_TYPES.contains(t))
-        && let Some(s) = ctx.text(h.liquidation_status)
-        && status_tables::liquidation(s) == Liquidation::PendingLiquidation
+        && let Some((s, Liquidation::PendingLiquidation)) = ctx.liquidation_status()
     {
         out.add(
             Rule::AdcvdPendingLiquidation,
@@ -59,15 +58,13 @@ pub(super) fn check(ctx: &Ctx, out: &mut Found) {
             ),
         );
     }
-    if let Some(s) = ctx.text(h.protest_status) {
-        match status_tables::protest(s) {
-            Protest::Closed => {}
-            Protest::Open => out.add(Rule::OpenProtest, format!("protest status {s}")),
-            Protest::Unknown => out.add(
-                Rule::ProtestUnknown,
-                format!("protest status `{s}` is not one cape knows as open or closed"),
-            ),
-        }
+    match ctx.protest_status() {
+        None | Some((_, Protest::Closed)) => {}
+        Some((s, Protest::Open)) => out.add(Rule::OpenProtest, format!("protest status {s}")),
+        Some((s, Protest::Unknown)) => out.add(
+            Rule::ProtestUnknown,
+            format!("protest status `{s}` is not one cape knows as open or closed"),
+        ),
     }
 }
 

@@ -163,10 +163,12 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     }
 
     // The entries are sorted while they are decided.
-    let decider = eligibility::Decider::new(&cfg.rules, &cfg.declared);
     let (by_number, verdicts) = parallel::both(
         || report::entries::by_number(&ledger.entries),
-        || parallel::map(&ledger.entries, |e| decider.decide(e, &ledger)),
+        || {
+            let decider = eligibility::Decider::new(&cfg.rules, &cfg.declared, &ledger);
+            parallel::map(&ledger.entries, |e| decider.decide(e))
+        },
     );
     // The entries are counted, and CBP's validation result drawn up, while the declarations
     // are planned.

@@ -67,7 +67,8 @@ pub enum Seen {
 /// Where a rule comes from.
 pub const QRG: &str = "CBP CAPE Quick Reference Guide (April 2026); CSMS 68315804";
 const CATAIR: &str = "CATAIR Entry Summary, AE Table 1";
-const TOOL: &str = "cape: what the file cannot prove is not decided";
+const TOOL: &str = "cape's own check, not a CBP rule";
+const UNPROVEN: &str = "cape: what the file cannot prove is left for review";
 const ADCVD: &str = "CSMS of 2026-04-13, as summarised by several brokers";
 const WINDOW: &str = "CSMS 67834313 (collection stopped 2026-02-24)";
 const RECON_0629: &str = "CSMS 69035485";
@@ -190,18 +191,18 @@ rules! {
         NotInEs003, PHASE1, QRG, C,
         "the periodic monthly statement that holds the entry has been paid";
     // Undecidable from the file.
-    RowError => "row-error", Review, None, Checked, PHASE1, TOOL, C,
+    RowError => "row-error", Review, None, Checked, PHASE1, UNPROVEN, C,
         "every row of the entry could be read";
-    LiquidationUnknown => "liquidation-unknown", Review, None, Checked, PHASE1, TOOL, C,
+    LiquidationUnknown => "liquidation-unknown", Review, None, Checked, PHASE1, UNPROVEN, C,
         "the liquidation status and date show whether the 80-day window is open";
     AdcvdPendingLiquidation => "adcvd-pending-liquidation", Review, None, Checked,
         PHASE1, ADCVD, C,
         "an AD/CVD entry (types 03, 07, 34, 38) is not in pending liquidation status";
-    ProtestUnknown => "protest-unknown", Review, None, Checked, PHASE1, TOOL, C,
+    ProtestUnknown => "protest-unknown", Review, None, Checked, PHASE1, UNPROVEN, C,
         "the protest status is one cape can read as open or closed";
-    ImporterUnknown => "importer-unknown", Review, None, Checked, PHASE1, TOOL, C,
+    ImporterUnknown => "importer-unknown", Review, None, Checked, PHASE1, UNPROVEN, C,
         "with an importer account, the entry shows its importer of record";
-    ConflictingValues => "conflicting-values", Review, None, Checked, PHASE1, TOOL, C,
+    ConflictingValues => "conflicting-values", Review, None, Checked, PHASE1, UNPROVEN, C,
         "the inputs agree on the entry's header values";
     // Warnings.
     CheckDigit => "check-digit", Warning, None, Checked, PHASE1, CATAIR, C,
