@@ -43,16 +43,21 @@ fn row(out: &Path, entry: &str) -> (String, String) {
         .unwrap_or_else(|| panic!("{entry} is not in the report"))
 }
 
+/// `cape prepare rule-changes.csv` filed on `date` into `out`, with `extra`; it must succeed.
+fn prepare_at(dir: &Path, date: &str, out: &str, extra: &[&str]) -> common::Ran {
+    let mut args = vec!["prepare", "rule-changes.csv", "--as-of", date, "-o", out];
+    args.extend_from_slice(extra);
+    let r = run(dir, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r
+}
+
 #[test]
 fn one_export_before_and_after_each_change() {
     let dir = scratch(&["es003/rule-changes.csv"]);
     for (date, eligible) in [("2026-06-28", 9), ("2026-06-29", 11), ("2026-07-07", 9)] {
         let out = format!("out-{date}");
-        let r = run(
-            dir.path(),
-            &["prepare", "rule-changes.csv", "--as-of", date, "-o", &out],
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        prepare_at(dir.path(), date, &out, &[]);
         let report = read(dir.path().join(&out).join("cape_entries.csv"));
         let want = read(fixture(&format!(
             "es003/expected/rule-changes-{date}-cape_entries.csv"
@@ -72,19 +77,7 @@ fn the_run_records_the_rules_and_changes_of_its_filing_date() {
     let dir = scratch(&["es003/rule-changes.csv"]);
     let changes = |date: &str| {
         let out = format!("o{date}");
-        let r = run(
-            dir.path(),
-            &[
-                "prepare",
-                "rule-changes.csv",
-                "--as-of",
-                date,
-                "-o",
-                &out,
-                "--json",
-            ],
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = prepare_at(dir.path(), date, &out, &["--json"]);
         let run: serde_json::Value =
             serde_json::from_str(&read(dir.path().join(&out).join("cape_run.json"))).unwrap();
         let summary: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -215,19 +208,7 @@ fn the_reconciliation_options_move_the_rule() {
     let dir = scratch(&["es003/rule-changes.csv"]);
     let at = |date: &str, opt: &str| {
         let out = format!("o-{date}{opt}");
-        let r = run(
-            dir.path(),
-            &[
-                "prepare",
-                "rule-changes.csv",
-                "--as-of",
-                date,
-                "-o",
-                &out,
-                opt,
-            ],
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        prepare_at(dir.path(), date, &out, &[opt]);
         row(&dir.path().join(out), "R2C30000008")
     };
     assert_eq!(
@@ -255,18 +236,7 @@ fn a_failure_by_a_check_cbp_retired_comes_back_with_a_note() {
     let dir = scratch(&["es003/rule-changes.csv", "claims/retired-check.csv"]);
     let at = |date: &str| {
         let out = format!("o-{date}");
-        let args = [
-            "prepare",
-            "rule-changes.csv",
-            "--as-of",
-            date,
-            "-o",
-            &out,
-            "--declared",
-            "retired-check.csv",
-        ];
-        let r = run(dir.path(), &args);
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        prepare_at(dir.path(), date, &out, &["--declared", "retired-check.csv"]);
         let out = dir.path().join(out);
         (
             row(&out, "R2C30000859"),
