@@ -1,10 +1,10 @@
 //! Deciding each entry by the rules in force on the filing date. Every rule is applied and
 //! every failure recorded, not only the first. The rules are small functions in modules of
-//! their own, each adding what it finds to one [`found::Found`]:
+//! their own, each adding what it finds to one `Found` (`found.rs`):
 //!
-//! - [`number`]: the entry number, the account's filer code, earlier declarations;
-//! - [`tariff`]: the IEEPA rows, their duty and headings;
-//! - [`statuses`]: entry type, reconciliation, summary, control and protest statuses, the
+//! - `number`: the entry number, the account's filer code, earlier declarations;
+//! - `tariff`: the IEEPA rows, their duty and headings;
+//! - `statuses`: entry type, reconciliation, summary, control and protest statuses, the
 //!   importer account;
 //! - [`liquidation`]: the 80-day window, with its status table in [`status_tables`].
 //!
