@@ -175,12 +175,7 @@ pub fn stage(
         version: env!("CARGO_PKG_VERSION"),
         rules_version: RULES_VERSION,
         as_of: cfg.rules.as_of,
-        rule_changes_in_force: cfg
-            .rules
-            .in_force()
-            .changes()
-            .map(|c| c.spec().id)
-            .collect(),
+        rule_changes_in_force: cfg.rules.in_force().ids(),
         options: Options {
             filer_code: cfg.rules.filer_code.map(|c| c.to_string()),
             importer: cfg.rules.importer.clone(),

@@ -27,6 +27,14 @@ pub enum Family {
 }
 
 impl Family {
+    /// Whether CAPE refunds rows of this family: 9903.01 and 9903.02.
+    pub fn is_ieepa(self) -> bool {
+        matches!(
+            self,
+            Family::Ieepa | Family::IeepaApril2025 | Family::IeepaIndia
+        )
+    }
+
     /// Families of rows CAPE does not refund, in the order notes name them.
     pub const NOT_IEEPA: [Family; 7] = [
         Family::Section301,

@@ -137,8 +137,7 @@ impl Hts {
 
     /// IEEPA tariff lines: headings 9903.01 and 9903.02, and nothing else of Chapter 99.
     pub fn is_ieepa(&self) -> bool {
-        let d = &self.digits[..usize::from(self.len)];
-        d.starts_with(b"990301") || d.starts_with(b"990302")
+        crate::tariff_codes::family(self.as_str()).is_some_and(|f| f.is_ieepa())
     }
 
     /// Chapter 99 lines carry additional duties, not goods.

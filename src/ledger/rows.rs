@@ -230,7 +230,7 @@ impl RowSink for FileSink<'_> {
         let Some(family) = hts.and_then(|h| tariff_codes::family(h.as_str())) else {
             return;
         };
-        if !hts.is_some_and(|h| h.is_ieepa()) {
+        if !family.is_ieepa() {
             entry.rows_in(c.file, line).totals.chapter99.insert(family);
         } else {
             let file = c.file;

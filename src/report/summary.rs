@@ -156,7 +156,7 @@ impl Summary {
         Summary {
             as_of: cfg.rules.as_of,
             rules_version: RULES_VERSION,
-            rule_changes_in_force: on.changes().map(|c| c.spec().id).collect(),
+            rule_changes_in_force: on.ids(),
             not_shown_by_es003: Rule::ALL
                 .iter()
                 .copied()

@@ -197,6 +197,11 @@ impl InForce {
         self.as_of
     }
 
+    /// The ids of the changes in force, oldest first, as runs record them.
+    pub fn ids(self) -> Vec<&'static str> {
+        self.changes().map(|c| c.spec().id).collect()
+    }
+
     /// The changes in force, oldest first.
     pub fn changes(self) -> impl Iterator<Item = Change> {
         CHANGES
