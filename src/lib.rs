@@ -12,6 +12,7 @@ pub mod eligibility;
 pub mod entry;
 pub mod es003;
 pub mod history;
+pub mod input;
 pub mod ledger;
 pub mod money;
 pub mod output;

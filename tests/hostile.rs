@@ -88,7 +88,7 @@ fn a_zip_that_is_not_a_workbook() {
     refused(
         dir.path(),
         "photos.xlsx",
-        "a ZIP archive, but not an Excel workbook",
+        "the file is a ZIP archive that is not an Excel workbook",
     );
 }
 

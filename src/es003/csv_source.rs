@@ -8,11 +8,12 @@ use std::sync::mpsc;
 
 use super::csv_records::{RecordError, RecordReader};
 use super::{Field, HEADER_SEARCH_ROWS, Header, ReadError, Row, RowSink, find_header, values};
+use crate::input::{Source, Text};
 use crate::output::{Fingerprint, Fingerprinting};
 
 /// An open CSV input, positioned after its header row.
 pub struct CsvInput {
-    reader: RecordReader<Fingerprinting<File>>,
+    reader: RecordReader<Text<Fingerprinting<File>>>,
 }
 
 /// Rows passed from the thread that reads and splits them to the one that takes them.
@@ -44,19 +45,18 @@ struct BatchRow<'a> {
 impl Row for BatchRow<'_> {
     fn cell(&self, i: usize) -> Option<&[u8]> {
         let &(s, e) = self.bounds.get(i)?;
-        self.data.get(s as usize..e as usize)
+        self.data
+            .get(s as usize..e as usize)
+            .map(crate::input::excel::unwrap)
     }
 }
 
 impl CsvInput {
     /// Opens the file and reads up to the header row.
-    pub fn open(path: &Path, delimiter: u8) -> Result<(Header, CsvInput), ReadError> {
-        let file = File::open(path).map_err(|source| ReadError::Open {
-            path: path.into(),
-            source,
-        })?;
+    pub fn open(src: Source, delimiter: u8) -> Result<(Header, CsvInput), ReadError> {
+        let path = &src.path().to_path_buf();
         let mut input = CsvInput {
-            reader: RecordReader::new(Fingerprinting::new(file), delimiter),
+            reader: RecordReader::new(src.text(Fingerprinting::new), delimiter),
         };
         let mut first_rows = Vec::new();
         while first_rows.len() < HEADER_SEARCH_ROWS {
@@ -122,7 +122,7 @@ impl CsvInput {
                     }
                     match more {
                         Ok(true) => {}
-                        Ok(false) => return Some(reader.into_inner().finish()),
+                        Ok(false) => return Some(reader.into_inner().into_inner().finish()),
                         Err(e) => {
                             let _ = full_tx.send(Err(e));
                             return None;
@@ -178,7 +178,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.csv");
         std::fs::write(&p, body).unwrap();
-        let (h, input) = CsvInput::open(&p, b',').unwrap();
+        let (h, input) = CsvInput::open(Source::open(&p).unwrap(), b',').unwrap();
         let mut sink = Lines(vec![]);
         input.read_rows(&p, &mut sink).unwrap();
         (h.line, sink.0)
@@ -207,7 +207,7 @@ mod tests {
             b"Report\r\n\xEF\xBB\xBFEntry Summary Number,HTS,Duty\r\n",
         )
         .unwrap();
-        let (h, _) = CsvInput::open(&p, b',').unwrap();
+        let (h, _) = CsvInput::open(Source::open(&p).unwrap(), b',').unwrap();
         assert_eq!((h.line, h.names[0].as_str()), (2, "Entry Summary Number"));
     }
 }

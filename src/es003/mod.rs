@@ -13,12 +13,11 @@ mod special_bytes;
 pub mod values;
 mod xlsx_source;
 
-use std::fs::File;
-use std::io::Read;
 use std::path::PathBuf;
 
 pub use columns::{ColumnMap, Field};
 
+use crate::input::{self, Encoding, Kind, Source};
 use crate::output::Fingerprint;
 
 /// How many rows from the top are searched for the header row.
@@ -83,11 +82,14 @@ pub enum ReadError {
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "{path}: this is an old-style Excel workbook (.xls); open it in Excel and save it as \
-         .xlsx or CSV"
-    )]
-    OldExcel { path: PathBuf },
+    #[error("{path}: the file is {what}, not an ES-003 export; {fix}")]
+    NotText {
+        path: PathBuf,
+        what: &'static str,
+        fix: &'static str,
+    },
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     #[error("{path}: the file is empty")]
     Empty { path: PathBuf },
     #[error("{path}: {message}")]
@@ -119,13 +121,18 @@ pub enum ReadError {
 pub struct Opened {
     pub path: PathBuf,
     pub format: InputFormat,
+    /// The delimiter of a text input.
+    pub delimiter: u8,
+    /// The encoding of a text input.
+    pub encoding: Option<Encoding>,
     pub header: Header,
     inner: Inner,
 }
 
 enum Inner {
     Csv(Box<csv_source::CsvInput>),
-    Xlsx(Box<xlsx_source::XlsxInput>),
+    /// The workbook, and the copy of a pipe it was read from.
+    Xlsx(Box<xlsx_source::XlsxInput>, Option<tempfile::TempPath>),
 }
 
 impl Opened {
@@ -139,68 +146,103 @@ impl Opened {
     pub fn read_rows<S: RowSink>(self, sink: &mut S) -> Result<Option<Fingerprint>, ReadError> {
         match self.inner {
             Inner::Csv(c) => c.read_rows(&self.path, sink).map(Some),
-            Inner::Xlsx(x) => x.read_rows(&self.path, &self.header, sink).map(|()| None),
+            Inner::Xlsx(x, _spool) => x.read_rows(&self.path, &self.header, sink).map(|()| None),
         }
     }
 }
 
-/// The format of `path`: `spec.format` if given, else by content (a ZIP is XLSX whatever
-/// its name) and extension, sniffing the delimiter of text files.
-pub fn detect_format(spec: &InputSpec) -> Result<InputFormat, ReadError> {
+/// The format of `src`: `spec.format` if given, else by content (a workbook is XLSX
+/// whatever its name), with the delimiter of text files sniffed.
+fn format_of(spec: &InputSpec, src: &Source) -> Result<(InputFormat, u8), ReadError> {
     let path = &spec.path;
-    let mut head = Vec::with_capacity(64 * 1024);
-    File::open(path)
-        .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
-        .map_err(|source| ReadError::Open {
-            path: path.clone(),
-            source,
-        })?;
-    if let Some(f) = spec.format {
-        return Ok(f);
-    }
-    if head.starts_with(b"PK\x03\x04") {
-        return Ok(InputFormat::Xlsx);
-    }
-    if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return Err(ReadError::OldExcel { path: path.clone() });
-    }
-    if head.is_empty() {
+    if src.is_empty() {
         return Err(ReadError::Empty { path: path.clone() });
     }
-    // Anything else is read as text, whatever its name; the header search then speaks.
-    let tabs = memchr::memchr_iter(b'\t', &head).count();
-    let commas = memchr::memchr_iter(b',', &head).count();
-    Ok(if tabs > commas {
+    let kind = src.kind();
+    let format = match (spec.format, kind) {
+        (Some(f), _) => f,
+        (None, Kind::Workbook) => InputFormat::Xlsx,
+        (None, Kind::Text(_)) => InputFormat::Csv,
+        (None, Kind::Other(what)) => {
+            return Err(ReadError::NotText {
+                path: path.clone(),
+                what,
+                fix: input::save_as_fix(kind),
+            });
+        }
+    };
+    if format != InputFormat::Xlsx
+        && let Kind::Other(what) = kind
+    {
+        return Err(ReadError::NotText {
+            path: path.clone(),
+            what,
+            fix: input::save_as_fix(kind),
+        });
+    }
+    let delimiter = match format {
+        InputFormat::Tsv => b'\t',
+        InputFormat::Xlsx => b',',
+        // Anything else is read as text, whatever its name; the header search then speaks.
+        InputFormat::Csv if spec.format.is_some() => b',',
+        InputFormat::Csv => src.delimiter(),
+    };
+    let format = if delimiter == b'\t' {
         InputFormat::Tsv
     } else {
-        InputFormat::Csv
-    })
+        format
+    };
+    Ok((format, delimiter))
 }
 
 /// Opens an input and finds its header row.
 pub fn open(spec: &InputSpec) -> Result<Opened, ReadError> {
-    let format = detect_format(spec)?;
+    let src = Source::open(&spec.path)?;
+    let (format, delimiter) = format_of(spec, &src)?;
+    let encoding = match src.kind() {
+        Kind::Text(e) => Some(e),
+        _ => None,
+    };
     let (header, inner) = match format {
         InputFormat::Csv | InputFormat::Tsv => {
-            let delimiter = if format == InputFormat::Tsv {
-                b'\t'
-            } else {
-                b','
-            };
-            let (h, c) = csv_source::CsvInput::open(&spec.path, delimiter)?;
+            let (h, c) = csv_source::CsvInput::open(src, delimiter)?;
             (h, Inner::Csv(Box::new(c)))
         }
         InputFormat::Xlsx => {
-            let (h, x) = xlsx_source::XlsxInput::open(&spec.path, spec.sheet.as_deref())?;
-            (h, Inner::Xlsx(Box::new(x)))
+            let (file, spool) = src.into_file();
+            drop(file);
+            let read_from = spool.as_deref().unwrap_or(&spec.path);
+            let (h, x) = xlsx_source::XlsxInput::open(read_from, spec.sheet.as_deref())
+                .map_err(|e| e.at(&spec.path))?;
+            (h, Inner::Xlsx(Box::new(x), spool))
         }
     };
     Ok(Opened {
         path: spec.path.clone(),
         format,
+        delimiter,
+        encoding,
         header,
         inner,
     })
+}
+
+impl ReadError {
+    /// The same error, naming `path` (the input as given, not the copy of a pipe).
+    fn at(mut self, shown: &std::path::Path) -> Self {
+        match &mut self {
+            ReadError::Open { path, .. }
+            | ReadError::NotText { path, .. }
+            | ReadError::Empty { path }
+            | ReadError::NoHeader { path, .. }
+            | ReadError::SheetNotFound { path, .. }
+            | ReadError::Csv { path, .. }
+            | ReadError::Workbook { path, .. }
+            | ReadError::Xlsx { path, .. } => *path = shown.into(),
+            ReadError::Input(_) => {}
+        }
+        self
+    }
 }
 
 /// Looks for the header among `rows` (the first rows of a file or sheet, with their line

@@ -22,7 +22,11 @@ struct XlsxRow<'a>(&'a [String]);
 
 impl Row for XlsxRow<'_> {
     fn cell(&self, i: usize) -> Option<&[u8]> {
-        Some(self.0.get(i).map_or(&b""[..], |s| s.as_bytes()))
+        Some(
+            self.0
+                .get(i)
+                .map_or(&b""[..], |s| crate::input::excel::unwrap(s.as_bytes())),
+        )
     }
 }
 
