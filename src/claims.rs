@@ -57,17 +57,19 @@ pub enum ClaimsError {
          ENTRY_NUMBER and STATUS (found: {found})"
     )]
     NotClaims { path: PathBuf, found: String },
+    #[error("{path}: the file is {what}, not a Claim Details download; {fix}")]
+    NotText {
+        path: PathBuf,
+        what: &'static str,
+        fix: &'static str,
+    },
     #[error("{path}: this is a workbook; download the Claim Details as CSV, or save it as CSV")]
     Workbook { path: PathBuf },
 }
 
 /// `="60576072486"` -> `60576072486`; other values trimmed.
 pub fn unwrap_excel(v: &str) -> &str {
-    let t = v.trim();
-    match t.strip_prefix('=') {
-        Some(rest) => rest.trim().trim_matches('"').trim(),
-        None => t,
-    }
+    crate::input::excel::unwrap_str(v).trim()
 }
 
 /// The columns of a Claim Details header row, if it is one.
@@ -84,17 +86,27 @@ pub fn claim_columns(header: &[String]) -> Option<[Option<usize>; 4]> {
 
 /// Reads a Claim Details file whose bytes are `bytes`.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<ClaimResult>, ClaimsError> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(ClaimsError::Workbook { path: path.into() });
-    }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let tabs = memchr::memchr_iter(b'\t', body).count();
-    let commas = memchr::memchr_iter(b',', body).count();
+    let body = match crate::input::decode_whole(bytes) {
+        Ok(b) => b,
+        Err(crate::input::Kind::Workbook) => {
+            return Err(ClaimsError::Workbook { path: path.into() });
+        }
+        Err(kind) => {
+            return Err(ClaimsError::NotText {
+                path: path.into(),
+                what: match kind {
+                    crate::input::Kind::Other(w) => w,
+                    _ => "not text",
+                },
+                fix: crate::input::save_as_fix(kind),
+            });
+        }
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(if tabs > commas { b'\t' } else { b',' })
-        .from_reader(body);
+        .delimiter(crate::input::sniff_delimiter(&body))
+        .from_reader(&body[..]);
     let mut records = rdr.byte_records();
     let header: Vec<String> = match records.next() {
         Some(Ok(r)) => r.iter().map(|f| values::text(f).into_owned()).collect(),
@@ -147,6 +159,74 @@ pub fn read(path: &Path) -> Result<Vec<ClaimResult>, ClaimsError> {
         source,
     })?;
     parse(path, &bytes)
+}
+
+/// How much a status says, for one entry within one claim: a download made later may show
+/// an entry still pending, never an accepted one undone.
+fn status_rank(s: &ClaimStatus) -> u8 {
+    match s {
+        ClaimStatus::Updated => 2,
+        ClaimStatus::Failed => 1,
+        ClaimStatus::Other(_) => 0,
+    }
+}
+
+/// The results of every download, one per entry and claim, whatever the files' names or
+/// order: the same row downloaded twice counts once, and within one claim the most final
+/// status stands (`Entry Summary Updated`, then `Failed`, then any other). Each entry whose
+/// downloads disagree within a claim gets a note naming both.
+pub fn merge(results: Vec<ClaimResult>) -> (Vec<ClaimResult>, Vec<String>) {
+    let mut best: std::collections::HashMap<(String, String), ClaimResult> =
+        std::collections::HashMap::new();
+    let mut notes = Vec::new();
+    for r in results {
+        let key = (
+            r.claim.clone(),
+            r.entry
+                .map_or_else(|| r.raw_entry.clone(), |e| e.to_string()),
+        );
+        match best.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(r);
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let kept = o.get();
+                let same = kept.status == r.status && kept.error == r.error;
+                // Between two equal rows, the first file in name order is the one cited.
+                let wins = (status_rank(&r.status), std::cmp::Reverse(&r.file))
+                    > (status_rank(&kept.status), std::cmp::Reverse(&kept.file));
+                if !same {
+                    let (w, l) = if wins { (&r, kept) } else { (kept, &r) };
+                    notes.push(format!(
+                        "{}: claim {} is {} in {}:{} and {} in {}:{}; {} counts",
+                        o.key().1,
+                        r.claim,
+                        w.status_text(),
+                        w.file.display(),
+                        w.line,
+                        l.status_text(),
+                        l.file.display(),
+                        l.line,
+                        w.status_text()
+                    ));
+                }
+                if wins {
+                    o.insert(r);
+                }
+            }
+        }
+    }
+    let mut out: Vec<ClaimResult> = best.into_values().collect();
+    out.sort_by(|a, b| {
+        (claim_key(&a.claim), &a.raw_entry, &a.file, a.line).cmp(&(
+            claim_key(&b.claim),
+            &b.raw_entry,
+            &b.file,
+            b.line,
+        ))
+    });
+    notes.sort();
+    (out, notes)
 }
 
 /// Orders claim numbers: numerically when they are digits, else as text.
@@ -212,6 +292,49 @@ mod tests {
         }
         assert_eq!(rule_of("SOMETHING NEW"), None);
         assert!(action("SOMETHING NEW").contains("read it in ACE"));
+    }
+
+    fn results(file: &str, text: &str) -> Vec<ClaimResult> {
+        parse(Path::new(file), text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_claim_downloaded_twice_counts_once_and_updated_sticks() {
+        let head = "CLAIM_NUMBER,ENTRY_NUMBER,STATUS,ERROR_DESCRIPTION\r\n";
+        let day1 =
+            format!("{head}7,SSA26031301,Entry Summary Updated,\r\n7,SSA26031606,Failed,X\r\n");
+        let day2 = format!("{head}7,SSA26031301,Submitted,\r\n7,SSA26031606,Failed,X\r\n");
+        for names in [["day1.csv", "day2.csv"], ["z-day1.csv", "day2.csv"]] {
+            for flip in [false, true] {
+                let mut all = results(names[0], &day1);
+                all.extend(results(names[1], &day2));
+                if flip {
+                    all.reverse();
+                }
+                let (merged, notes) = merge(all);
+                assert_eq!(merged.len(), 2, "{names:?}");
+                assert_eq!(merged[0].status, ClaimStatus::Updated, "{names:?} {flip}");
+                assert_eq!(notes.len(), 1, "{notes:?}");
+                assert!(
+                    notes[0].contains(names[0]) && notes[0].contains("day2.csv:2"),
+                    "{notes:?}"
+                );
+                assert!(
+                    notes[0].ends_with("Entry Summary Updated counts"),
+                    "{notes:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_text_claims() {
+        let text = "CLAIM_NUMBER\tENTRY_NUMBER\tSTATUS\r\n7\tSSA26031301\tFailed\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let r = parse(Path::new("c.txt"), &bytes).unwrap();
+        assert_eq!(r[0].entry.unwrap().as_str(), "SSA26031301");
+        assert_eq!(r[0].status, ClaimStatus::Failed);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct Declared {
     pub files: Vec<DeclaredFile>,
     /// Files in a folder that were neither kind, with why.
     pub skipped: Vec<(PathBuf, String)>,
+    /// Claim downloads that disagree about an entry, and which result counts.
+    pub notes: Vec<String>,
     priors: HashMap<EntryNumber, Prior>,
 }
 
@@ -66,11 +68,31 @@ pub enum HistoryError {
          (CLAIM_NUMBER, ENTRY_NUMBER, STATUS)"
     )]
     Unknown { path: PathBuf },
+    #[error("{path}: the file is {what}, not a declaration or Claim Details; {fix}")]
+    NotText {
+        path: PathBuf,
+        what: &'static str,
+        fix: &'static str,
+    },
+}
+
+/// Whether a first row is a declaration's header, `Entry Number`.
+pub(crate) fn is_declaration(first_row: &[String]) -> bool {
+    first_row
+        .first()
+        .is_some_and(|h| h.trim().eq_ignore_ascii_case(HEADER))
+}
+
+/// The first row of a file's bytes, decoded (empty when it is not text).
+pub(crate) fn first_row_of(bytes: &[u8]) -> Vec<String> {
+    crate::input::decode_whole(bytes)
+        .map(|t| first_row(&t))
+        .unwrap_or_default()
 }
 
 /// The files named, with folders replaced by their `.csv` and `.txt` files (sorted); the flag
 /// says whether the file came from a folder.
-fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, HistoryError> {
+pub(crate) fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, HistoryError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -97,30 +119,34 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, HistoryError> {
     Ok(out)
 }
 
-/// The first row's fields.
-fn first_row(bytes: &[u8]) -> Vec<String> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+/// The first row's fields, of a file's decoded text.
+fn first_row(body: &[u8]) -> Vec<String> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(body);
     let mut rec = csv::ByteRecord::new();
     match rdr.read_byte_record(&mut rec) {
-        Ok(true) => rec.iter().map(|f| values::text(f).into_owned()).collect(),
+        Ok(true) => rec
+            .iter()
+            .map(|f| claims::unwrap_excel(&values::text(f)).to_string())
+            .collect(),
         _ => Vec::new(),
     }
 }
 
-/// The well-formed entry numbers of a declaration file.
-fn declaration_entries(bytes: &[u8]) -> Vec<EntryNumber> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+/// The well-formed entry numbers of a declaration file's decoded text.
+fn declaration_entries(body: &[u8]) -> Vec<EntryNumber> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .from_reader(body);
     rdr.byte_records()
         .flatten()
-        .filter_map(|r| r.get(0).and_then(EntryNumber::parse_bytes))
+        .filter_map(|r| {
+            r.get(0)
+                .and_then(|f| EntryNumber::parse_bytes(crate::input::excel::unwrap(f)))
+        })
         .collect()
 }
 
@@ -135,12 +161,27 @@ impl Declared {
                 path: path.clone(),
                 source,
             })?;
-            let head = first_row(&bytes);
-            if head
-                .first()
-                .is_some_and(|h| h.trim().eq_ignore_ascii_case(HEADER))
-            {
-                let entries = declaration_entries(&bytes);
+            let text = match crate::input::decode_whole(&bytes) {
+                Ok(t) => t,
+                Err(kind) => {
+                    let what = match kind {
+                        crate::input::Kind::Other(w) => w,
+                        _ => "a workbook",
+                    };
+                    if from_folder {
+                        d.skipped.push((path, format!("not text: {what}")));
+                        continue;
+                    }
+                    return Err(HistoryError::NotText {
+                        path,
+                        what,
+                        fix: crate::input::save_as_fix(kind),
+                    });
+                }
+            };
+            let head = first_row(&text);
+            if is_declaration(&head) {
+                let entries = declaration_entries(&text);
                 d.files.push(DeclaredFile {
                     path: path.clone(),
                     kind: Kind::Declaration,
@@ -162,6 +203,8 @@ impl Declared {
                 return Err(HistoryError::Unknown { path });
             }
         }
+        let (results, notes) = claims::merge(results);
+        d.notes = notes;
         d.resolve(&declarations, &results);
         Ok(d)
     }

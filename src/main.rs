@@ -264,6 +264,9 @@ fn load_declared(paths: &[PathBuf]) -> anyhow::Result<Declared> {
     for (path, why) in &d.skipped {
         eprintln!("note: --declared: skipped {}: {why}", path.display());
     }
+    for n in &d.notes {
+        eprintln!("note: --declared: downloads disagree: {n}");
+    }
     Ok(d)
 }
 

@@ -119,7 +119,11 @@ fn a_file_that_is_not_claim_details() {
     );
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("not a Claim Details file"),
+        r.stderr.contains("no Claim Details file among the inputs")
+            && r.stderr.contains(
+                "history/declaration-2026-05-01.csv: a declaration (`Entry Number`), not Claim \
+                 Details: skipped"
+            ),
         "{}",
         r.stderr
     );
@@ -356,4 +360,62 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The same claim downloaded twice, under names in either order: an entry once accepted
+/// stays declared, and the twice-listed failure counts once.
+#[test]
+fn a_claim_downloaded_twice_in_either_name_order() {
+    for (first, second) in [("day1.csv", "day2.csv"), ("z-day1.csv", "day2.csv")] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("filed")).unwrap();
+        std::fs::copy(
+            fixture("claims/downloads/day1.csv"),
+            d.join("filed").join(first),
+        )
+        .unwrap();
+        std::fs::copy(
+            fixture("claims/downloads/day2.csv"),
+            d.join("filed").join(second),
+        )
+        .unwrap();
+        std::fs::copy(fixture("es003/sample.csv"), d.join("sample.csv")).unwrap();
+        let r = run(d, &["claims", "filed"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("2 entry results: 1 updated, 1 failed"),
+            "{first}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!(
+                "downloads disagree: M2K10002376: claim 100000030001 is Entry Summary Updated in \
+                 filed/{first}:2 and Failed in filed/{second}:2; Entry Summary Updated counts"
+            )),
+            "{first}: {}",
+            r.stderr
+        );
+        let r = run(
+            d,
+            &[
+                "prepare",
+                "sample.csv",
+                "--as-of",
+                "2026-06-01",
+                "--declared",
+                "filed",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let report = read(d.join("cape-out/cape_entries.csv"));
+        assert!(
+            report.contains("\r\nM2K10002376,excluded,already-declared,"),
+            "{first}: {report}"
+        );
+        assert!(
+            report.contains("\r\n00210009221,eligible,,previously-failed"),
+            "{first}: {report}"
+        );
+    }
 }

@@ -66,7 +66,8 @@ fn refused(dir: &Path, name: &str, bytes: &[u8], says: &str) {
     let r = run(dir, &["prepare", name, "--as-of", AS_OF, "-o", "out"]);
     assert_eq!(r.code, 2, "{name}: {}", r.stderr);
     assert!(
-        r.stderr.starts_with(&format!("error: {name}: the file is {says}")),
+        r.stderr
+            .starts_with(&format!("error: {name}: the file is {says}")),
         "{name}: {}",
         r.stderr
     );

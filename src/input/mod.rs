@@ -184,30 +184,20 @@ impl<R: Read> Read for Text<R> {
     }
 }
 
-/// A whole small text file read into memory, decoded (for claims and `--declared`).
-pub struct WholeText {
-    pub bytes: Vec<u8>,
-    pub encoding: Encoding,
-    pub delimiter: u8,
-}
-
-/// Reads a small input whole. `Ok(Err(kind))` when it is not text.
-pub fn read_whole(path: &Path) -> Result<Result<WholeText, Kind>, InputError> {
-    let src = Source::open(path)?;
-    let Kind::Text(encoding) = src.kind() else {
-        return Ok(Err(src.kind()));
-    };
-    let delimiter = src.delimiter();
-    let mut bytes = Vec::new();
-    let p = src.path.clone();
-    src.text(|f| f)
-        .read_to_end(&mut bytes)
-        .map_err(|source| InputError::Open { path: p, source })?;
-    Ok(Ok(WholeText {
-        bytes,
-        encoding,
-        delimiter,
-    }))
+/// The text of a whole file held in memory (a claim download, a declaration), as UTF-8
+/// without its mark; `Err` with the file's kind when it is not text.
+pub fn decode_whole(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, Kind> {
+    match kind_of(&bytes[..bytes.len().min(HEAD_BYTES)]) {
+        Kind::Text(Encoding::Utf8 { bom }) => Ok(std::borrow::Cow::Borrowed(
+            &bytes[if bom { 3 } else { 0 }..],
+        )),
+        Kind::Text(enc) => {
+            let mut out = Vec::with_capacity(bytes.len());
+            decode::decode_utf16(&bytes[2..], enc == Encoding::Utf16Be, true, &mut out);
+            Ok(std::borrow::Cow::Owned(out))
+        }
+        other => Err(other),
+    }
 }
 
 /// What the first bytes of a file say it is.

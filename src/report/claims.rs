@@ -26,6 +26,14 @@ pub enum ClaimsRunError {
     Read(#[from] ClaimsError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Folder(crate::history::HistoryError),
+    #[error(
+        "no Claim Details file among the inputs{}; download each claim's Claim Details from \
+         the Claim Status subtab as CSV",
+        skipped.iter().map(|s| format!("\n  {s}")).collect::<String>()
+    )]
+    NoClaims { skipped: Vec<String> },
 }
 
 /// The counts of one claim, or of all.
@@ -74,6 +82,10 @@ pub struct ClaimsReport {
     pub failed: Vec<FailedEntry>,
     /// Entries whose claims disagree: the latest claim wins.
     pub conflicts: Vec<String>,
+    /// Downloads of one claim that disagree about an entry, and which result counts.
+    pub notes: Vec<String>,
+    /// Inputs that are not Claim Details (declarations in the folder), with why.
+    pub skipped: Vec<String>,
     pub written: String,
     #[serde(skip)]
     results: Vec<ClaimResult>,
@@ -86,15 +98,38 @@ fn shown_entry(r: &ClaimResult) -> String {
 
 /// Reads the files, writes the report.
 pub fn run(cfg: &ClaimsConfig) -> Result<ClaimsReport, ClaimsRunError> {
-    output::ensure_not_input(&cfg.output, &cfg.inputs)?;
+    let files = crate::history::expand(&cfg.inputs).map_err(ClaimsRunError::Folder)?;
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    output::ensure_not_input(&cfg.output, &paths)?;
     let mut results = Vec::new();
-    for p in &cfg.inputs {
-        results.extend(claims::read(p)?);
+    let mut read = Vec::new();
+    let mut skipped = Vec::new();
+    for (p, from_folder) in files {
+        let bytes = std::fs::read(&p).map_err(|source| ClaimsError::Read {
+            path: p.clone(),
+            source,
+        })?;
+        let head = crate::history::first_row_of(&bytes);
+        if crate::history::is_declaration(&head) {
+            skipped.push(format!(
+                "{}: a declaration (`Entry Number`), not Claim Details: skipped",
+                p.display()
+            ));
+            continue;
+        }
+        match claims::parse(&p, &bytes) {
+            Ok(r) => {
+                results.extend(r);
+                read.push(p.display().to_string());
+            }
+            Err(e) if from_folder => skipped.push(format!("{e}: skipped")),
+            Err(e) => return Err(e.into()),
+        }
     }
-    results.sort_by(|a, b| {
-        (claims::claim_key(&a.claim), shown_entry(a))
-            .cmp(&(claims::claim_key(&b.claim), shown_entry(b)))
-    });
+    if read.is_empty() {
+        return Err(ClaimsRunError::NoClaims { skipped });
+    }
+    let (results, notes) = claims::merge(results);
     // The latest result of each entry: the last in claim order.
     let mut latest: HashMap<String, usize> = HashMap::new();
     for (i, r) in results.iter().enumerate() {
@@ -137,11 +172,13 @@ pub fn run(cfg: &ClaimsConfig) -> Result<ClaimsReport, ClaimsRunError> {
         })
         .collect();
     let report = ClaimsReport {
-        files: cfg.inputs.iter().map(|p| p.display().to_string()).collect(),
+        files: read,
         overall,
         claims: per_claim,
         failed,
         conflicts,
+        notes,
+        skipped,
         written: cfg.output.display().to_string(),
         results,
     };
@@ -243,6 +280,12 @@ impl ClaimsReport {
         }
         for c in &self.conflicts {
             let _ = writeln!(s, "results disagree: {c}");
+        }
+        for n in &self.notes {
+            let _ = writeln!(s, "downloads disagree: {n}");
+        }
+        for k in &self.skipped {
+            let _ = writeln!(s, "note: {k}");
         }
         let _ = writeln!(s, "wrote {}", self.written);
         s
