@@ -259,6 +259,8 @@ pub struct Ledger {
     pub orphan_count: u64,
     pub blank_rows: u64,
     pub rows_read: u64,
+    /// What an input as a whole showed (day-first dates, repeated header rows), for people.
+    pub notes: Vec<String>,
 }
 
 impl Ledger {
@@ -333,7 +335,7 @@ impl Ledger {
             .to_vec();
         let columns = ColumnMap::resolve(&names);
         let mut ledger = Ledger::default();
-        let mut sink = ledger.file("x.csv", &columns, &names);
+        let mut sink = ledger.file("x.csv", &columns, &names, Default::default());
         for (k, entry) in cells.into_iter().enumerate() {
             sink.row(k as u64 + 2, &[entry, "9903.01.25"][..]);
         }

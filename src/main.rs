@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use cape::declaration::{self, DEFAULT_MAX_ENTRIES, TEMPLATE_NAME};
 use cape::eligibility::{Reconciliation, RuleOptions};
 use cape::entry::FilerCode;
+use cape::es003::values::DateOrder;
 use cape::es003::{InputFormat, InputSpec};
 use cape::history::Declared;
 use cape::prepare::{self, PrepareConfig, SplitBy};
@@ -129,6 +130,10 @@ struct PrepareArgs {
     /// Read every input as this format instead of detecting it.
     #[arg(long, value_enum)]
     input_format: Option<FormatArg>,
+    /// How the inputs write NN/NN/YYYY dates. Without it, month first as ACE writes them;
+    /// when a date reads only day first, dates that read both ways go to review.
+    #[arg(long, value_enum, value_name = "ORDER")]
+    date_order: Option<DateOrderArg>,
     /// The XLSX sheet to read (default: "Main Report", else the first with the header).
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
@@ -145,6 +150,14 @@ enum SplitArg {
     None,
     Filer,
     Importer,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DateOrderArg {
+    /// Day/month/year (Excel in most of the world).
+    Dmy,
+    /// Month/day/year (ACE, Excel in the US).
+    Mdy,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -310,6 +323,11 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
                 path,
                 format,
                 sheet: a.sheet.clone(),
+                date_order: match a.date_order {
+                    None => DateOrder::Detect,
+                    Some(DateOrderArg::Dmy) => DateOrder::Dmy,
+                    Some(DateOrderArg::Mdy) => DateOrder::Mdy,
+                },
             })
             .collect(),
         out_dir: a.out_dir,

@@ -79,8 +79,16 @@ impl Cents {
         if int.is_empty() && frac.is_empty() {
             return Err(NotAnAmount);
         }
+        // A comma groups thousands: `12,345.67`. `250,00` (a decimal comma) or `1,2345` is
+        // no amount: reading it as one would multiply it by a hundred.
+        if int.contains(&b',') {
+            let mut groups = int.split(|&b| b == b',');
+            let lead = groups.next().unwrap_or_default();
+            if !(1..=3).contains(&lead.len()) || groups.any(|g| g.len() != 3) {
+                return Err(NotAnAmount);
+            }
+        }
         let mut units: i64 = 0;
-        let mut digits = 0;
         for &b in int {
             match b {
                 b'0'..=b'9' => {
@@ -88,9 +96,8 @@ impl Cents {
                         .checked_mul(10)
                         .and_then(|u| u.checked_add(i64::from(b - b'0')))
                         .ok_or(NotAnAmount)?;
-                    digits += 1;
                 }
-                b',' if digits > 0 => {}
+                b',' => {}
                 _ => return Err(NotAnAmount),
             }
         }
@@ -197,6 +204,11 @@ mod tests {
     fn formats_seen_in_exports() {
         assert_eq!(p("$2,567.49"), Ok(Some(256_749)));
         assert_eq!(p("2567.49"), Ok(Some(256_749)));
+        assert_eq!(
+            p("\"$1,234,567.89\"".trim_matches('"')),
+            Ok(Some(123_456_789))
+        );
+        assert_eq!(p("12,345"), Ok(Some(1_234_500)));
         assert_eq!(p("2567.4"), Ok(Some(256_740)));
         assert_eq!(p("2567"), Ok(Some(256_700)));
         assert_eq!(p(".5"), Ok(Some(50)));
@@ -212,7 +224,24 @@ mod tests {
     #[test]
     fn not_amounts() {
         for bad in [
-            "N/A", "1.234", "12.3.4", "$", "-", "1e5", ",12", "--1", "(-1)", "1 2",
+            "N/A",
+            "1.234",
+            "12.3.4",
+            "$",
+            "-",
+            "1e5",
+            ",12",
+            "--1",
+            "(-1)",
+            "1 2",
+            // Decimal commas, and commas that do not group thousands.
+            "250,00",
+            "1,5",
+            "1,2345.00",
+            "1234,567",
+            "12,,345",
+            "12,345,67",
+            "1,234,",
         ] {
             assert_eq!(p(bad), Err(NotAnAmount), "{bad}");
         }

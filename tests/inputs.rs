@@ -97,3 +97,99 @@ fn what_is_not_an_export_is_named() {
         "UTF-16 text without a byte-order mark",
     );
 }
+
+/// The decisions of a run, as `entry,decision,reasons`.
+fn decisions(dir: &Path, args: &[&str]) -> (common::Ran, Vec<String>) {
+    let mut all = vec!["prepare", "--as-of", AS_OF, "-o", "out"];
+    all.extend_from_slice(args);
+    let r = run(dir, &all);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = read(dir.join("out/cape_entries.csv"));
+    let rows = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(3).collect::<Vec<_>>().join(","))
+        .collect();
+    (r, rows)
+}
+
+#[test]
+fn decimal_commas_are_row_errors_not_hundredfold_amounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = copy(dir.path(), "es003/decimal-comma.csv");
+    let (r, rows) = decisions(dir.path(), &[&name]);
+    assert!(
+        r.stderr
+            .contains("  eligible        0   IEEPA duty            $0.00\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "decimal-comma.csv:3: Line Tariff Duty Amount `1000,00` is not an amount; a comma may \
+             only group thousands (`12,345.67`): save the export with a point as the decimal \
+             separator (`250.00`, not `250,00`)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        rows.contains(&"M2K10002376,review,row-error".to_string()),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn day_first_dates_are_not_trusted_unless_the_order_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = copy(dir.path(), "es003/day-first-dates.csv");
+    // Liquidated 12 March 2026 (over 80 days before the filing date), 25 March 2026, and
+    // not liquidated.
+    let (r, rows) = decisions(dir.path(), &[&name]);
+    assert_eq!(
+        rows,
+        [
+            "M2K10002376,review,row-error",
+            "M2K10003747,review,row-error",
+            "M2K10005114,eligible,"
+        ]
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "note: {name}:3: Liquidation Date `25/03/2026` reads only as day/month/year"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("give --date-order dmy or mdy"),
+        "{}",
+        r.stderr
+    );
+    let (_, rows) = decisions(dir.path(), &[&name, "--date-order", "dmy"]);
+    assert_eq!(
+        rows,
+        [
+            "M2K10002376,excluded,liquidated-over-80-days",
+            "M2K10003747,eligible,",
+            "M2K10005114,eligible,"
+        ]
+    );
+    let (r, rows) = decisions(dir.path(), &[&name, "--date-order", "mdy"]);
+    assert_eq!(rows[0], "M2K10002376,eligible,");
+    assert!(
+        r.stderr
+            .contains("Liquidation Date `25/03/2026` is not a date"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn excel_guarded_cells_are_read_in_every_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = copy(dir.path(), "es003/sample.csv");
+    let want = report_of(dir.path(), &sample);
+    let name = copy(dir.path(), "es003/guarded-cells.csv");
+    assert_eq!(report_of(dir.path(), &name), want);
+}

@@ -18,6 +18,7 @@ fn config(dir: &Path, input: &Path) -> PrepareConfig {
             path: input.into(),
             format: None,
             sheet: None,
+            date_order: Default::default(),
         }],
         out_dir: dir.join("out"),
         rules: RuleOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()),

@@ -77,7 +77,7 @@ mod tests {
             .map(|i| format!("ABC{:08}", 10_000 + i))
             .collect();
         {
-            let mut sink = ledger.file("t.csv", &map, &names);
+            let mut sink = ledger.file("t.csv", &map, &names, Default::default());
             for (i, v) in values.iter().enumerate() {
                 let w = values[values.len() - 1 - i];
                 sink.row(

@@ -55,7 +55,7 @@ fn ledger_of(header: &[&str], rows: &[Vec<&str>]) -> Ledger {
     let map = ColumnMap::resolve(&names);
     let mut ledger = Ledger::default();
     {
-        let mut sink = ledger.file("t.csv", &map, &names);
+        let mut sink = ledger.file("t.csv", &map, &names, Default::default());
         for (i, r) in rows.iter().enumerate() {
             sink.row(i as u64 + 2, &r[..]);
         }

@@ -40,6 +40,8 @@ pub struct InputSpec {
     pub path: PathBuf,
     pub format: Option<InputFormat>,
     pub sheet: Option<String>,
+    /// How its `NN/NN/YYYY` dates are read.
+    pub date_order: values::DateOrder,
 }
 
 /// One row of an input. `cell` is `None` when the row does not reach column `i` (a ragged

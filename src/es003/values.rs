@@ -43,6 +43,63 @@ pub fn date(raw: &[u8]) -> Parsed<NaiveDate> {
     }
 }
 
+/// How to read `NN/NN/YYYY` dates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Month first, as ACE writes them, unless a value of the column only reads day first.
+    #[default]
+    Detect,
+    /// Month first (`--date-order mdy`).
+    Mdy,
+    /// Day first (`--date-order dmy`), as Excel saves in most of the world.
+    Dmy,
+}
+
+/// How sure the reading of a date is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    Sure,
+    /// `06/12/2025`: month first and day first give two different dates.
+    Ambiguous,
+    /// `25/03/2026`: only day first reads it.
+    DayFirst,
+}
+
+/// [`date`], with `NN/NN/YYYY` read in `order`, and how sure that reading is.
+pub fn date_in(raw: &[u8], order: DateOrder) -> Parsed<(NaiveDate, Reading)> {
+    let s = raw.trim_ascii();
+    let Some((a, b, y)) = slash_date(s) else {
+        return date(s).map(|d| d.map(|d| (d, Reading::Sure)));
+    };
+    let at = |m, d, r| calendar_date(y, m, d).map(|d| d.map(|d| (d, r)));
+    match order {
+        DateOrder::Mdy => at(a, b, Reading::Sure),
+        DateOrder::Dmy => at(b, a, Reading::Sure),
+        DateOrder::Detect if a > 12 && b <= 12 => at(b, a, Reading::DayFirst),
+        DateOrder::Detect if a <= 12 && b <= 12 && a != b => at(a, b, Reading::Ambiguous),
+        DateOrder::Detect => at(a, b, Reading::Sure),
+    }
+}
+
+/// `N/N/YYYY` (one or two digits each, `/`, `-` or `.` between, an optional time after):
+/// the two leading numbers and the year.
+fn slash_date(s: &[u8]) -> Option<(u32, u32, u32)> {
+    let day = s
+        .iter()
+        .position(|&b| b == b' ' || b == b'T')
+        .map_or(s, |p| &s[..p]);
+    let mut parts = day.split(|&b| b == b'/' || b == b'-' || b == b'.');
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let num = |x: &[u8], lens: std::ops::RangeInclusive<usize>| {
+        (lens.contains(&x.len()) && x.iter().all(u8::is_ascii_digit))
+            .then(|| x.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')))
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((num(a, 1..=2)?, num(b, 1..=2)?, num(y, 4..=4)?))
+}
+
 /// `MM/DD/YYYY` and `YYYY-MM-DD` exactly, as ACE and most tools write dates: read in one
 /// step. Anything else (`None`) takes the general reading, which agrees on these.
 fn ten_byte_date(s: &[u8]) -> Option<(u32, u32, u32)> {
@@ -208,6 +265,42 @@ mod tests {
 
     fn d(s: &str) -> Parsed<String> {
         date(s.as_bytes()).map(|o| o.map(|d| d.to_string()))
+    }
+
+    #[test]
+    fn day_first_dates_are_told_apart() {
+        let d = |s: &str, o| date_in(s.as_bytes(), o);
+        let ymd = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(
+            d("12/03/2026", DateOrder::Detect),
+            Ok(Some((ymd(2026, 12, 3), Reading::Ambiguous)))
+        );
+        assert_eq!(
+            d("12/03/2026", DateOrder::Dmy),
+            Ok(Some((ymd(2026, 3, 12), Reading::Sure)))
+        );
+        assert_eq!(
+            d("25/03/2026", DateOrder::Detect),
+            Ok(Some((ymd(2026, 3, 25), Reading::DayFirst)))
+        );
+        assert_eq!(d("25/03/2026", DateOrder::Mdy), Err(Invalid));
+        assert_eq!(
+            d("03/03/2026 00:00:00", DateOrder::Detect),
+            Ok(Some((ymd(2026, 3, 3), Reading::Sure)))
+        );
+        assert_eq!(
+            d("03/25/2026", DateOrder::Detect),
+            Ok(Some((ymd(2026, 3, 25), Reading::Sure)))
+        );
+        assert_eq!(
+            d("25.03.2026", DateOrder::Detect),
+            Ok(Some((ymd(2026, 3, 25), Reading::DayFirst)))
+        );
+        assert_eq!(
+            d("2026-03-12", DateOrder::Dmy),
+            Ok(Some((ymd(2026, 3, 12), Reading::Sure)))
+        );
+        assert_eq!(d("", DateOrder::Detect), Ok(None));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use super::{EntryState, FieldSet, Interner, Ledger, MAX_ISSUES, RowIssue, Sym};
-use crate::es003::values;
+use crate::es003::values::{self, DateOrder, Reading};
 use crate::es003::{ColumnMap, Field, Row, RowSink};
 use crate::money::Cents;
 use crate::tariff_codes;
@@ -33,6 +33,7 @@ impl Ledger {
         name: &str,
         columns: &ColumnMap,
         names: &'a [String],
+        date_order: DateOrder,
     ) -> FileSink<'a> {
         let file = self.inputs.len() as u32;
         self.inputs.push(name.to_string());
@@ -53,6 +54,90 @@ impl Ledger {
             prev: None,
             prev_header: Default::default(),
             prev_parsed: [None; HEADER_FIELDS.len()],
+            dates: DateReadings::default(),
+            date_order,
+        }
+    }
+}
+
+/// What the dates of one input say of their order: the first value only day first reads,
+/// and the entries with a date that reads two ways, by field.
+#[derive(Default)]
+struct DateReadings {
+    day_first: Option<(usize, u64, String)>,
+    /// Per header field (by index), a bit per entry.
+    ambiguous: Vec<(usize, Vec<u64>)>,
+}
+
+impl DateReadings {
+    fn saw(&mut self, reading: Reading, k: usize, entry: u32, line: u64, cell: &[u8]) {
+        match reading {
+            Reading::Sure => {}
+            Reading::DayFirst => {
+                if self.day_first.is_none() {
+                    self.day_first = Some((k, line, values::text(cell).trim().to_string()));
+                }
+            }
+            Reading::Ambiguous => {
+                let bits = match self.ambiguous.iter().position(|(f, _)| *f == k) {
+                    Some(i) => &mut self.ambiguous[i].1,
+                    None => {
+                        self.ambiguous.push((k, Vec::new()));
+                        &mut self.ambiguous.last_mut().expect("pushed").1
+                    }
+                };
+                let (word, bit) = (entry as usize / 64, entry % 64);
+                if bits.len() <= word {
+                    bits.resize(word + 1, 0);
+                }
+                bits[word] |= 1 << bit;
+            }
+        }
+    }
+}
+
+impl FileSink<'_> {
+    /// Ends the input: when a date of it reads only day first, its dates that read two ways
+    /// are not trusted, and their entries go to review.
+    pub fn finish(self) {
+        let FileSink {
+            ledger,
+            cols,
+            dates,
+            ..
+        } = self;
+        let Some((k, line, value)) = dates.day_first else {
+            return;
+        };
+        let place = ledger.place(cols.file, line);
+        let name = cols.header_cols[k]
+            .map_or("?", |c| cols.name(c))
+            .to_string();
+        ledger.notes.push(format!(
+            "{place}: {name} `{value}` reads only as day/month/year; dates of this file that \
+             read both ways are not trusted and their entries go to review: give \
+             --date-order dmy (or mdy) to say how the file writes dates"
+        ));
+        for (f, bits) in &dates.ambiguous {
+            let field = HEADER_FIELDS[*f];
+            let col_name = cols.header_cols[*f].map_or("?", |c| cols.name(c));
+            for (w, word) in bits.iter().enumerate() {
+                let mut word = *word;
+                while word != 0 {
+                    let idx = w * 64 + word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    let entry = &mut ledger.entries[idx];
+                    let at = entry
+                        .files()
+                        .find(|r| r.file == cols.file)
+                        .map_or(line, |r| r.first_line);
+                    let msg = format!(
+                        "{col_name} could be month/day or day/month: {place} holds `{value}`, \
+                         which only day/month reads; give --date-order dmy or mdy"
+                    );
+                    entry.cannot_read(field, cols.file, at, msg);
+                }
+            }
         }
     }
 }
@@ -69,6 +154,8 @@ pub struct FileSink<'a> {
     prev_header: [Vec<u8>; HEADER_FIELDS.len()],
     /// The parsed values of `prev_header`.
     prev_parsed: [Option<Result<Value, &'static str>>; HEADER_FIELDS.len()],
+    dates: DateReadings,
+    date_order: DateOrder,
 }
 
 /// Where a file's columns are, resolved once.
@@ -96,6 +183,19 @@ impl FileColumns<'_> {
     /// The message for a value in column `col` that is not `what`.
     fn not_a(&self, col: usize, cell: Option<&[u8]>, what: &str) -> String {
         format!("{} `{}` is not {what}", self.name(col), shown(cell))
+    }
+
+    /// The message for a value in column `col` that is not an amount, with the fix for a
+    /// decimal comma.
+    fn not_an_amount(&self, col: usize, cell: Option<&[u8]>) -> String {
+        let mut m = self.not_a(col, cell, "an amount");
+        if cell.is_some_and(|c| c.contains(&b',')) {
+            m.push_str(
+                "; a comma may only group thousands (`12,345.67`): save the export with a point \
+                 as the decimal separator (`250.00`, not `250,00`)",
+            );
+        }
+        m
     }
 
     fn is_blank<R: Row + ?Sized>(&self, row: &R) -> bool {
@@ -170,7 +270,12 @@ impl RowSink for FileSink<'_> {
                 };
                 // A cell equal to the previous row's is not parsed again.
                 if self.prev_parsed[k].is_none() || !same_cell(&self.prev_header[k], cell) {
-                    self.prev_parsed[k] = Some(parse_header(field, cell, &mut ledger.strings));
+                    self.prev_parsed[k] = Some(parse_header(
+                        field,
+                        cell,
+                        self.date_order,
+                        &mut ledger.strings,
+                    ));
                     self.prev_header[k].clear();
                     self.prev_header[k].extend_from_slice(cell);
                 }
@@ -180,6 +285,9 @@ impl RowSink for FileSink<'_> {
                         entry.cannot_read(field, c.file, line, msg);
                     }
                     Ok(value) => {
+                        if let Value::Date(_, reading) = value {
+                            self.dates.saw(reading, k, idx, line, cell);
+                        }
                         if let Err((old, new)) = apply_header(entry, field, value, &ledger.strings)
                         {
                             let message = format!(
@@ -221,7 +329,7 @@ impl RowSink for FileSink<'_> {
             other => {
                 let msg = match other {
                     None => c.ends_before(c.duty_col),
-                    _ => c.not_a(c.duty_col, cell(c.duty_col), "an amount"),
+                    _ => c.not_an_amount(c.duty_col, cell(c.duty_col)),
                 };
                 entry.cannot_read(Field::Duty, c.file, line, msg);
                 Cents::ZERO
@@ -242,7 +350,7 @@ impl RowSink for FileSink<'_> {
             match goods {
                 Some((_, Some(Ok(Some(v))))) if v > Cents::ZERO => t.ieepa_goods_value_rows += 1,
                 Some((g, Some(Err(_)))) => {
-                    let msg = c.not_a(g, cell(g), "an amount");
+                    let msg = c.not_an_amount(g, cell(g));
                     entry.cannot_read(Field::GoodsValue, file, line, msg);
                 }
                 _ => {}
@@ -288,19 +396,26 @@ enum Value {
     Blank,
     Text(Sym),
     Type(u8),
-    Date(NaiveDate),
+    Date(NaiveDate, Reading),
     Flag(bool),
 }
 
 /// Parses one entry-level cell; the error names what the cell should have been.
-fn parse_header(field: Field, cell: &[u8], strings: &mut Interner) -> Result<Value, &'static str> {
+fn parse_header(
+    field: Field,
+    cell: &[u8],
+    order: DateOrder,
+    strings: &mut Interner,
+) -> Result<Value, &'static str> {
     let opt = |v: Option<Value>| v.unwrap_or(Value::Blank);
     Ok(match field {
         Field::EntryType => opt(values::entry_type(cell)
             .map_err(|_| "an entry type")?
             .map(Value::Type)),
         Field::EntryDate | Field::EntrySummaryDate | Field::LiquidationDate => {
-            opt(values::date(cell).map_err(|_| "a date")?.map(Value::Date))
+            opt(values::date_in(cell, order)
+                .map_err(|_| "a date")?
+                .map(|(d, r)| Value::Date(d, r)))
         }
         Field::ReconciliationFlag => opt(values::flag(cell)
             .map_err(|_| "a Y/N flag")?
@@ -348,7 +463,7 @@ fn apply_header(
             let yn = |b: bool| if b { "Y" } else { "N" }.to_string();
             set(&mut h.reconciliation, f, |a, b| a == b).map_err(|o| (yn(o), yn(f)))
         }
-        Value::Date(d) => {
+        Value::Date(d, _) => {
             let slot = match field {
                 Field::EntryDate => &mut h.entry_date,
                 Field::EntrySummaryDate => &mut h.summary_date,

@@ -150,11 +150,15 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         let before = ledger.rows_read;
         {
             let name = o.path.display().to_string();
-            let mut sink = ledger.file(&name, &header.columns, &header.names);
-            let mut sink = progress::Progress::new(&mut sink, &o.path, cfg.progress);
-            if let Some(fingerprint) = o.read_rows(&mut sink)? {
-                hashes.taken(i, fingerprint);
+            let order = specs[i].date_order;
+            let mut sink = ledger.file(&name, &header.columns, &header.names, order);
+            {
+                let mut shown = progress::Progress::new(&mut sink, &o.path, cfg.progress);
+                if let Some(fingerprint) = o.read_rows(&mut shown)? {
+                    hashes.taken(i, fingerprint);
+                }
             }
+            sink.finish();
         }
         inputs.push(InputInfo {
             rows: ledger.rows_read - before,

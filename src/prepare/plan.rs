@@ -142,7 +142,7 @@ mod tests {
             .collect();
         let columns = ColumnMap::resolve(&names);
         let mut ledger = Ledger::default();
-        let mut sink = ledger.file("x.csv", &columns, &names);
+        let mut sink = ledger.file("x.csv", &columns, &names, Default::default());
         for (k, (entry, importer)) in rows.iter().enumerate() {
             let cells = [*entry, "9903.01.25", "1.00", *importer];
             sink.row(k as u64 + 2, &cells[..]);

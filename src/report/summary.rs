@@ -92,6 +92,8 @@ pub struct Summary {
     pub written: Vec<String>,
     pub removed_stale: Vec<String>,
     pub repeated_inputs: Vec<String>,
+    /// What an input as a whole showed: day-first dates, repeated header rows.
+    pub input_notes: Vec<String>,
     /// Whether some input has neither liquidation column.
     #[serde(skip)]
     liquidation_columns_missing: bool,
@@ -204,6 +206,7 @@ impl Summary {
             written: p.written.iter().map(shown).collect(),
             removed_stale: p.removed.iter().map(shown).collect(),
             repeated_inputs: p.repeated.iter().map(shown).collect(),
+            input_notes: p.ledger.notes.clone(),
             liquidation_columns_missing: p.inputs.iter().any(|i| {
                 i.missing.contains(&Field::LiquidationDate)
                     && i.missing.contains(&Field::LiquidationStatus)
@@ -252,6 +255,9 @@ impl Summary {
         }
         for r in &self.repeated_inputs {
             let _ = writeln!(s, "note: {r} was given more than once; it was read once");
+        }
+        for n in &self.input_notes {
+            let _ = writeln!(s, "note: {n}");
         }
         for nc in &self.not_checked {
             let inputs = if nc.inputs.len() == self.inputs.len() {
