@@ -286,3 +286,87 @@ fn template_writes_the_header_alone_and_keeps_existing_files() {
     let r = run(dir.path(), &["validate", "mine.csv"]);
     assert!(r.stderr.contains("CSV content is empty"));
 }
+
+#[test]
+fn a_utf16_declaration_is_read_as_its_text() {
+    let (dir, f) = scratch_with("validate/cbp-guide-example-utf16.csv");
+    let r = run(dir.path(), &["validate", &f, "--filer-code", "0S2"]);
+    assert_eq!(r.code, 1);
+    let (plain, g) = scratch_with("validate/cbp-guide-example.csv");
+    let want = run(plain.path(), &["validate", &g, "--filer-code", "0S2"]);
+    // The same findings, and a warning that ACE may not read UTF-16.
+    assert!(
+        r.stderr.contains(
+            "warning[bom]: line 1: the file is UTF-16 text (Excel's \"Unicode Text\"), read here as \
+             text; ACE may not read it"
+        ),
+        "{}",
+        r.stderr
+    );
+    let without: String = r
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("warning[bom]"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(without.replace(&f, &g), want.stderr);
+    assert_eq!(
+        read(dir.path().join("Cape_Validation_Result.csv")),
+        read(plain.path().join("Cape_Validation_Result.csv"))
+    );
+}
+
+/// A file far larger than any declaration, streamed through a pipe under a memory limit the
+/// whole-file reading would exceed many times over: checked in bounded memory, with the
+/// findings counted past the ones listed.
+#[test]
+fn a_huge_file_is_checked_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("huge.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    const ROWS: u32 = 2_000_000;
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(fifo).unwrap());
+        w.write_all(b"Entry Number\r\n").unwrap();
+        for i in 0..ROWS {
+            // 300,000 distinct entries, each repeated.
+            write!(w, "M2K{:08}\r\n", i % 300_000).unwrap();
+        }
+    });
+    let bin = assert_cmd::cargo::cargo_bin("cape");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 200000 && exec '{}' validate huge.csv",
+            bin.display()
+        ))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("  {ROWS} entry numbers read, 200000 distinct;")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "the file holds {ROWS} entry numbers; one declaration holds at most 9999"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("entries past the first 200000 distinct ones were not compared"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().count() < 20_100,
+        "{}",
+        stderr.lines().count()
+    );
+}

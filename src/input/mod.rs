@@ -55,12 +55,25 @@ pub struct Source {
     /// The copy of a pipe or FIFO, kept for as long as the source.
     spool: Option<tempfile::TempPath>,
     head: Vec<u8>,
+    /// How many bytes of `head` the file has gone past (a pipe opened to stream).
+    consumed: usize,
     kind: Kind,
 }
 
 impl Source {
     /// Opens `path` and tells what it is.
     pub fn open(path: &Path) -> Result<Source, InputError> {
+        Source::opened(path, true)
+    }
+
+    /// [`Source::open`] for a reader that reads the file once, from the start
+    /// ([`Source::stream`]): a pipe is not copied, its first bytes are read again from
+    /// memory.
+    pub fn open_stream(path: &Path) -> Result<Source, InputError> {
+        Source::opened(path, false)
+    }
+
+    fn opened(path: &Path, spool_pipes: bool) -> Result<Source, InputError> {
         let open_err = |source| InputError::Open {
             path: path.into(),
             source,
@@ -73,7 +86,8 @@ impl Source {
                 "it is a folder; give the files in it",
             )));
         }
-        if !meta.is_file() {
+        let pipe = !meta.is_file();
+        if pipe && spool_pipes {
             // A pipe cannot be read twice: keep all of it.
             let spool_err = |source| InputError::Spool {
                 path: path.into(),
@@ -94,13 +108,19 @@ impl Source {
             .take(HEAD_BYTES as u64)
             .read_to_end(&mut head)
             .map_err(open_err)?;
-        file.rewind().map_err(open_err)?;
+        let consumed = if pipe && spool.is_none() {
+            head.len()
+        } else {
+            file.rewind().map_err(open_err)?;
+            0
+        };
         let kind = kind_of(&head);
         Ok(Source {
             path: path.into(),
             file,
             spool,
             head,
+            consumed,
             kind,
         })
     }
@@ -148,7 +168,21 @@ impl Source {
 
     /// The file's raw bytes, from the start.
     pub fn into_file(self) -> (File, Option<tempfile::TempPath>) {
+        debug_assert_eq!(self.consumed, 0, "a streamed pipe has no file to give");
         (self.file, self.spool)
+    }
+
+    /// The file's raw bytes from the start, read once (what [`Source::open_stream`] opened).
+    pub fn stream(self) -> impl Read {
+        let Source {
+            file,
+            head,
+            consumed,
+            ..
+        } = self;
+        let mut head = head;
+        head.truncate(consumed);
+        io::Cursor::new(head).chain(file)
     }
 
     /// The text as UTF-8 without its mark, from the start, read through `wrap` (which sees

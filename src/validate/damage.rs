@@ -4,9 +4,11 @@
 use std::path::Path;
 
 use crate::entry::{ENTRY_LEN, EntryNumber};
+use crate::input::{self, Kind};
 
 /// Why the file is "Not a CSV file." for ACE, or `None` when it is a `.csv` text file.
-pub fn not_csv(name: &Path, bytes: &[u8]) -> Option<String> {
+/// What is not text is named in the words `prepare` uses too.
+pub fn not_csv(name: &Path, kind: Kind) -> Option<String> {
     let ext = name.extension().and_then(|e| e.to_str()).unwrap_or("");
     if !ext.eq_ignore_ascii_case("csv") {
         let shown = if ext.is_empty() {
@@ -19,20 +21,12 @@ pub fn not_csv(name: &Path, bytes: &[u8]) -> Option<String> {
              delimited)\" (File > Save As in Excel)"
         ));
     }
-    let kind = if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        "a ZIP archive: an Excel workbook (.xlsx) saved with a .csv name"
-    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        "an old Excel workbook (.xls) saved with a .csv name"
-    } else if bytes.starts_with(b"%PDF") {
-        "a PDF document"
-    } else if bytes.contains(&0) {
-        "binary data (it holds NUL bytes), not text"
-    } else {
-        return None;
+    let what = match kind {
+        Kind::Text(_) => return None,
+        Kind::Workbook => "a ZIP archive: an Excel workbook (.xlsx) saved with a .csv name",
+        Kind::Other(what) => what,
     };
-    Some(format!(
-        "the file is {kind}; open it in Excel and use File > Save As > \"CSV (Comma delimited)\""
-    ))
+    Some(format!("the file is {what}; {}", input::save_as_fix(kind)))
 }
 
 /// What a spreadsheet probably did to `value`, a value that is not a well-formed entry
@@ -131,6 +125,7 @@ mod tests {
     #[test]
     fn not_csv_by_name_and_content() {
         let csv = Path::new("d.csv");
+        let not_csv = |name: &Path, bytes: &[u8]| not_csv(name, input::kind_of(bytes));
         assert!(not_csv(Path::new("d.xlsx"), b"Entry Number\n").is_some());
         assert!(not_csv(Path::new("d"), b"Entry Number\n").is_some());
         assert!(not_csv(Path::new("D.CSV"), b"Entry Number\n").is_none());

@@ -7,10 +7,14 @@
 //! [`check`] is pure: bytes in, a [`Validation`] out. [`run`] adds the file I/O.
 
 mod damage;
+mod records;
 mod render;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -18,9 +22,12 @@ use serde::Serialize;
 pub use damage::spreadsheet_damage;
 pub use render::{render_human, render_json};
 
+use records::Records;
+
 use crate::declaration::HEADER;
 use crate::entry::{EntryNumber, FilerCode, problems as entry_problems};
 use crate::history::Declared;
+use crate::input::{self, Decoded, Encoding, InputError, Kind, Source};
 use crate::output::{self, OutputError};
 use crate::rules::Rule;
 use crate::validation_result::ValidationResult;
@@ -72,6 +79,8 @@ pub struct Validation {
     pub rows: usize,
     /// Distinct well-formed entry numbers.
     pub distinct_entries: usize,
+    /// Problems by rule code, all of them (`problems` lists at most 10,000).
+    pub counts: BTreeMap<&'static str, usize>,
     pub problems: Vec<Finding>,
     pub warnings: Vec<Finding>,
     /// The validation-result columns; present when tier 2 ran.
@@ -95,6 +104,7 @@ impl Validation {
             reason: Some(reason.to_string()),
             rows: 0,
             distinct_entries: 0,
+            counts: BTreeMap::from([(rule.code(), 1)]),
             problems: vec![Finding {
                 line: None,
                 value: None,
@@ -123,11 +133,15 @@ pub enum ValidateError {
 /// Reads the file, checks it, and writes the validation result when tier 2 ran.
 pub fn run(cfg: &ValidateConfig) -> Result<Validation, ValidateError> {
     output::ensure_not_input(&cfg.result_path, std::slice::from_ref(&cfg.input))?;
-    let bytes = std::fs::read(&cfg.input).map_err(|source| ValidateError::Read {
+    let read_err = |source| ValidateError::Read {
         path: cfg.input.clone(),
         source,
+    };
+    let src = Source::open_stream(&cfg.input).map_err(|e| match e {
+        InputError::Open { source, .. } | InputError::Spool { source, .. } => read_err(source),
     })?;
-    let v = check(&cfg.input, &bytes, &cfg.options);
+    let kind = src.kind();
+    let v = check_text(&cfg.input, kind, src.stream(), &cfg.options).map_err(read_err)?;
     if let Some(result) = &v.result {
         result.write_file(&cfg.result_path)?;
     }
@@ -145,45 +159,73 @@ fn finding(line: u64, value: &str, rule: Rule, message: String) -> Finding {
 
 /// Checks the bytes of the file named `name` as ACE would.
 pub fn check(name: &Path, bytes: &[u8], opts: &ValidateOptions) -> Validation {
-    if let Some(message) = damage::not_csv(name, bytes) {
-        return Validation::file_failure(Rule::NotCsv, "Not a CSV file.", message, vec![]);
+    let kind = input::kind_of(&bytes[..bytes.len().min(input::HEAD_BYTES)]);
+    check_text(name, kind, bytes, opts).expect("bytes in memory always read")
+}
+
+/// Checks a file of `kind` whose raw bytes `raw` streams, as ACE would, in bounded memory:
+/// the header is checked on the first row, and a file that is not a declaration is read no
+/// further.
+fn check_text<R: Read>(
+    name: &Path,
+    kind: Kind,
+    raw: R,
+    opts: &ValidateOptions,
+) -> std::io::Result<Validation> {
+    if let Some(message) = damage::not_csv(name, kind) {
+        return Ok(Validation::file_failure(
+            Rule::NotCsv,
+            "Not a CSV file.",
+            message,
+            vec![],
+        ));
     }
+    let Kind::Text(encoding) = kind else {
+        unreachable!("not_csv refuses what is not text")
+    };
     let mut warnings = Vec::new();
-    let body = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => {
-            warnings.push(Finding {
-                line: Some(1),
-                value: None,
-                rule: Rule::Bom,
-                message: "the file starts with a UTF-8 byte-order mark; ACE may read it as \
-                          part of the header: save as \"CSV (Comma delimited)\", not \"CSV UTF-8\""
-                    .into(),
-            });
-            rest
+    let mark = match encoding {
+        Encoding::Utf8 { bom: false } => None,
+        Encoding::Utf8 { bom: true } => Some(
+            "the file starts with a UTF-8 byte-order mark; ACE may read it as part of the \
+             header: save as \"CSV (Comma delimited)\", not \"CSV UTF-8\"",
+        ),
+        Encoding::Utf16Le | Encoding::Utf16Be => Some(
+            "the file is UTF-16 text (Excel's \"Unicode Text\"), read here as text; ACE may not \
+             read it: save as \"CSV (Comma delimited)\"",
+        ),
+    };
+    if let Some(message) = mark {
+        warnings.push(Finding {
+            line: Some(1),
+            value: None,
+            rule: Rule::Bom,
+            message: message.into(),
+        });
+    }
+    let mut records = Records::new(Decoded::new(raw, encoding));
+    let empty = |warnings| {
+        Validation::file_failure(
+            Rule::EmptyFile,
+            "CSV content is empty",
+            "the file holds no entry number below its header: add one entry number per row \
+             under `Entry Number`"
+                .to_string(),
+            warnings,
+        )
+    };
+    let Some(header) = records.next()? else {
+        return Ok(empty(warnings));
+    };
+    if header.is_blank() {
+        // A blank first row: the file is empty, or its header is missing.
+        loop {
+            match records.next()? {
+                None => return Ok(empty(warnings)),
+                Some(r) if !r.is_blank() => break,
+                Some(_) => {}
+            }
         }
-        None => bytes,
-    };
-    let records = read_records(body);
-    let empty = || {
-        "the file holds no entry number below its header: add one entry number per row under \
-         `Entry Number`"
-            .to_string()
-    };
-    let Some((header, data)) = records.split_first() else {
-        return Validation::file_failure(
-            Rule::EmptyFile,
-            "CSV content is empty",
-            empty(),
-            warnings,
-        );
-    };
-    if records.iter().all(Record::is_blank) {
-        return Validation::file_failure(
-            Rule::EmptyFile,
-            "CSV content is empty",
-            empty(),
-            warnings,
-        );
     }
     let header_value = header.fields.first().map(|f| f.trim()).unwrap_or_default();
     if !header_value.eq_ignore_ascii_case(HEADER) {
@@ -206,12 +248,12 @@ pub fn check(name: &Path, bytes: &[u8], opts: &ValidateOptions) -> Validation {
                 header.fields.join(",")
             )
         };
-        return Validation::file_failure(
+        return Ok(Validation::file_failure(
             Rule::MissingHeader,
             REASON_MISSING_HEADER,
             message,
             warnings,
-        );
+        ));
     }
     if header.fields.iter().skip(1).any(|f| !f.trim().is_empty()) {
         warnings.push(Finding {
@@ -225,31 +267,28 @@ pub fn check(name: &Path, bytes: &[u8], opts: &ValidateOptions) -> Validation {
             ),
         });
     }
-    if data.iter().all(Record::is_blank_first) {
-        return Validation::file_failure(
-            Rule::EmptyFile,
-            "CSV content is empty",
-            empty(),
-            warnings,
-        );
+    let v = check_entries(&mut records, opts, warnings)?;
+    if v.rows == 0 {
+        return Ok(empty(v.warnings));
     }
-    check_entries(data, opts, warnings)
+    Ok(v)
 }
 
 /// Tier 2, over the data rows.
-fn check_entries(
-    data: &[Record],
+fn check_entries<R: Read>(
+    data: &mut Records<R>,
     opts: &ValidateOptions,
     mut warnings: Vec<Finding>,
-) -> Validation {
+) -> std::io::Result<Validation> {
     let mut problems = Vec::new();
     let mut result = ValidationResult::default();
     // Normalised entry -> (line, value as written, already listed as a duplicate).
-    let mut seen: HashMap<EntryNumber, (u64, String, bool)> = HashMap::new();
-    let mut blank_lines = Vec::new();
-    let mut extra_column_lines = Vec::new();
+    let mut seen: FxHashMap<EntryNumber, (u64, Written, bool)> = FxHashMap::default();
+    let mut blank_lines = Lines::default();
+    let mut extra_column_lines = Lines::default();
     let mut rows = 0usize;
-    for rec in data {
+    let mut kept = Kept::default();
+    while let Some(rec) = data.next()? {
         if rec.fields.iter().skip(1).any(|f| !f.trim().is_empty()) {
             extra_column_lines.push(rec.line);
         }
@@ -260,57 +299,75 @@ fn check_entries(
         rows += 1;
         let value = rec.fields[0].as_str();
         let Some(entry) = EntryNumber::parse(value) else {
-            problems.push(finding(
-                rec.line,
-                value,
-                Rule::EntryFormat,
-                entry_problems::format(value),
-            ));
-            result.not_11_characters.push(value.to_string());
+            kept.problem(&mut problems, Rule::EntryFormat, || {
+                finding(
+                    rec.line,
+                    value,
+                    Rule::EntryFormat,
+                    entry_problems::format(value),
+                )
+            });
+            kept.value(&mut result.not_11_characters, value);
             if let Some(message) = damage::spreadsheet_damage(value) {
-                warnings.push(finding(rec.line, value, Rule::SpreadsheetDamage, message));
+                kept.warning(&mut warnings, || {
+                    finding(rec.line, value, Rule::SpreadsheetDamage, message)
+                });
             }
             continue;
         };
+        if seen.len() >= MAX_DISTINCT && !seen.contains_key(&entry) {
+            // Far past any declaration's size: counted, no longer compared.
+            kept.unchecked += 1;
+            continue;
+        }
         match seen.entry(entry) {
             Entry::Occupied(mut o) => {
                 let (first_line, first_value, listed) = o.get_mut();
-                problems.push(finding(
-                    rec.line,
-                    value,
-                    Rule::DuplicateEntry,
-                    format!("Duplicate entry numbers (same entry number as line {first_line})"),
-                ));
+                kept.problem(&mut problems, Rule::DuplicateEntry, || {
+                    let msg =
+                        format!("Duplicate entry numbers (same entry number as line {first_line})");
+                    finding(rec.line, value, Rule::DuplicateEntry, msg)
+                });
                 if !*listed {
-                    result.duplicates.push(first_value.clone());
+                    let first = first_value.text(&entry);
+                    kept.value(&mut result.duplicates, &first);
                     *listed = true;
                 }
             }
             Entry::Vacant(v) => {
-                v.insert((rec.line, value.to_string(), false));
+                v.insert((rec.line, Written::of(&entry, value), false));
                 if let Some(m) = opts
                     .filer_code
                     .and_then(|c| entry_problems::filer(&entry, c))
                 {
-                    problems.push(finding(rec.line, value, Rule::FilerMismatch, m));
-                    result.filer_code_not_matching.push(value.to_string());
+                    kept.problem(&mut problems, Rule::FilerMismatch, || {
+                        finding(rec.line, value, Rule::FilerMismatch, m)
+                    });
+                    kept.value(&mut result.filer_code_not_matching, value);
                 }
                 if let Some(p) = opts.declared.prior(&entry) {
-                    let f = finding(rec.line, value, p.rule, p.message.clone());
+                    let f = || finding(rec.line, value, p.rule, p.message.clone());
                     if p.rule == Rule::AlreadyDeclared {
-                        problems.push(f);
+                        kept.problem(&mut problems, p.rule, f);
                     } else {
-                        warnings.push(f);
+                        kept.warning(&mut warnings, f);
                     }
                 }
                 if let Some(m) = entry_problems::check_digit(&entry) {
-                    warnings.push(finding(rec.line, value, Rule::CheckDigit, m));
+                    kept.warning(&mut warnings, || {
+                        finding(rec.line, value, Rule::CheckDigit, m)
+                    });
                 }
             }
         }
     }
     if rows > opts.max_entries {
         let needed = rows.div_ceil(opts.max_entries.max(1));
+        // Listed whatever the number of findings before it.
+        *kept
+            .problem_counts
+            .entry(Rule::TooManyEntries.code())
+            .or_insert(0) += 1;
         problems.push(Finding {
             line: None,
             value: None,
@@ -338,126 +395,144 @@ fn check_entries(
     );
     warnings.sort_by_key(|w| w.line.unwrap_or(0));
     // An entry declared before does not make ACE reject the file; it fails that entry.
-    let accepted = problems.iter().all(|p| p.rule == Rule::AlreadyDeclared);
-    Validation {
+    let accepted = kept
+        .problem_counts
+        .keys()
+        .all(|&r| r == Rule::AlreadyDeclared.code());
+    if kept.omitted > 0 || kept.unchecked > 0 {
+        warnings.push(Finding {
+            line: None,
+            value: None,
+            rule: Rule::TooManyEntries,
+            message: format!(
+                "{} more findings are counted but not listed{}; a declaration holds at most {} \
+                 entries: is this the right file?",
+                kept.omitted,
+                if kept.unchecked > 0 {
+                    format!(
+                        ", and {} entries past the first {MAX_DISTINCT} distinct ones were not \
+                         compared for duplicates",
+                        kept.unchecked
+                    )
+                } else {
+                    String::new()
+                },
+                opts.max_entries
+            ),
+        });
+    }
+    Ok(Validation {
         accepted,
         tier: 2,
         reason: (!accepted).then(|| REASON_TIER2.to_string()),
         rows,
         distinct_entries: seen.len(),
+        counts: kept.problem_counts,
         problems,
         warnings,
         result: Some(result),
+    })
+}
+
+/// The most findings, and values of each result column, kept in memory; the rest are
+/// counted. A declaration holds at most 9,999 entries: only a wrong file gets here.
+const MAX_KEPT: usize = 10_000;
+
+/// The most distinct entries compared for duplicates.
+const MAX_DISTINCT: usize = 200_000;
+
+/// Findings and values kept, with counts of all.
+#[derive(Default)]
+struct Kept {
+    problem_counts: BTreeMap<&'static str, usize>,
+    omitted: usize,
+    unchecked: usize,
+}
+
+impl Kept {
+    /// Counts a problem of `rule`, and lists it (made by `f`) while there is room.
+    fn problem(&mut self, list: &mut Vec<Finding>, rule: Rule, f: impl FnOnce() -> Finding) {
+        *self.problem_counts.entry(rule.code()).or_insert(0) += 1;
+        self.warning(list, f);
+    }
+
+    fn warning(&mut self, list: &mut Vec<Finding>, f: impl FnOnce() -> Finding) {
+        if list.len() < MAX_KEPT {
+            list.push(f());
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    fn value(&mut self, list: &mut Vec<String>, v: &str) {
+        if list.len() < MAX_KEPT {
+            list.push(v.to_string());
+        }
+    }
+}
+
+/// An entry number as written, kept without a string when it is the normalised form or its
+/// dashed form.
+enum Written {
+    Plain,
+    Dashed,
+    Other(Box<str>),
+}
+
+impl Written {
+    fn of(e: &EntryNumber, v: &str) -> Written {
+        if v == e.as_str() {
+            Written::Plain
+        } else if v == e.dashed() {
+            Written::Dashed
+        } else {
+            Written::Other(v.into())
+        }
+    }
+
+    fn text(&self, e: &EntryNumber) -> String {
+        match self {
+            Written::Plain => e.as_str().to_string(),
+            Written::Dashed => e.dashed(),
+            Written::Other(s) => s.to_string(),
+        }
+    }
+}
+
+/// Line numbers of one kind: the first few, and how many.
+#[derive(Default)]
+struct Lines {
+    first: Vec<u64>,
+    count: usize,
+}
+
+impl Lines {
+    fn push(&mut self, line: u64) {
+        if self.first.len() < 10 {
+            self.first.push(line);
+        }
+        self.count += 1;
     }
 }
 
 /// One warning for a set of lines, naming the first few.
-fn push_line_list(out: &mut Vec<Finding>, rule: Rule, lines: &[u64], what: &str, fix: &str) {
-    let Some(&first) = lines.first() else { return };
-    let shown: Vec<String> = lines.iter().take(10).map(u64::to_string).collect();
-    let more = if lines.len() > 10 { ", …" } else { "" };
-    let plural = if lines.len() == 1 { "" } else { "s" };
+fn push_line_list(out: &mut Vec<Finding>, rule: Rule, lines: &Lines, what: &str, fix: &str) {
+    let Some(&first) = lines.first.first() else {
+        return;
+    };
+    let shown: Vec<String> = lines.first.iter().map(u64::to_string).collect();
+    let more = if lines.count > 10 { ", …" } else { "" };
+    let plural = if lines.count == 1 { "" } else { "s" };
     out.push(Finding {
         line: Some(first),
         value: None,
         rule,
         message: format!(
             "{} {what}{plural} (line{plural} {}{more}): {fix}",
-            lines.len(),
+            lines.count,
             shown.join(", ")
         ),
     });
-}
-
-/// A CSV row: its first line number and its fields, decoded leniently.
-struct Record {
-    line: u64,
-    fields: Vec<String>,
-}
-
-impl Record {
-    fn is_blank(&self) -> bool {
-        self.fields.iter().all(|f| f.trim().is_empty())
-    }
-
-    fn is_blank_first(&self) -> bool {
-        self.fields.first().is_none_or(|f| f.trim().is_empty())
-    }
-}
-
-/// Every row of the file with the line it starts on; empty lines, which the csv crate
-/// skips, come back as blank records. Lines are counted from byte offsets, since the
-/// reader's own line count lags by one on CRLF files.
-fn read_records(body: &[u8]) -> Vec<Record> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut out: Vec<Record> = Vec::new();
-    let mut lines = LineCounter::default();
-    let mut next_line = 1u64;
-    let mut rec = csv::ByteRecord::new();
-    loop {
-        let before = rdr.position().byte() as usize;
-        // With flexible parsing of an in-memory slice, the reader cannot fail.
-        if !rdr.read_byte_record(&mut rec).unwrap_or(false) {
-            break;
-        }
-        let end = (rdr.position().byte() as usize).min(body.len());
-        let is_break = |b: &u8| *b == b'\r' || *b == b'\n';
-        let start = before + body[before..end].iter().take_while(|b| is_break(b)).count();
-        let content_end = end
-            - body[start..end]
-                .iter()
-                .rev()
-                .take_while(|b| is_break(b))
-                .count();
-        let line = lines.line_at(body, start);
-        for l in next_line..line {
-            out.push(Record {
-                line: l,
-                fields: vec![],
-            });
-        }
-        next_line = lines.line_at(body, content_end.max(start)) + 1;
-        out.push(Record {
-            line,
-            fields: rec
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect(),
-        });
-    }
-    // Empty lines after the last row; the file's own final line end is not one.
-    let total =
-        lines.line_at(body, body.len()) - u64::from(body.ends_with(b"\n") || body.is_empty());
-    for l in next_line..=total {
-        out.push(Record {
-            line: l,
-            fields: vec![],
-        });
-    }
-    out
-}
-
-/// The 1-based line of a byte offset, counted incrementally for increasing offsets.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    newlines: u64,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, body: &[u8], offset: usize) -> u64 {
-        if offset >= self.offset {
-            self.newlines += body[self.offset..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            self.offset = offset;
-        }
-        self.newlines + 1
-    }
 }
 
 #[cfg(test)]

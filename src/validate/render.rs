@@ -26,10 +26,7 @@ struct JsonReport<'a> {
 
 /// The JSON document for a run.
 pub fn render_json(cfg: &ValidateConfig, v: &Validation) -> String {
-    let mut counts = BTreeMap::new();
-    for f in &v.problems {
-        *counts.entry(f.rule.code()).or_insert(0) += 1;
-    }
+    let counts = v.counts.clone();
     let report = JsonReport {
         file: cfg.input.display().to_string(),
         accepted: v.accepted,
