@@ -17,7 +17,9 @@ use crate::es003::{ColumnMap, Field};
 use crate::money::Cents;
 use crate::tariff_codes::Families;
 
+mod parts;
 mod rows;
+pub use parts::Combined;
 pub use rows::FileSink;
 
 /// Most row problems kept per entry (and for rows without an entry); the rest are counted.
@@ -119,13 +121,49 @@ pub struct LineTotals {
     pub chapter99: Families,
 }
 
-/// An entry's rows in one input file.
+/// An entry's rows in one input file (in one part of it, when the file repeats its header).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileRows {
     pub file: u32,
+    /// The part of the file: 0, then 1, 2, … after each repeated header row.
+    pub part: u32,
+    /// What its rows' `Entry Summary Line Number` and `Tariff Ordinal Number` say.
+    pub keys: RowKeys,
     pub first_line: u64,
     pub last_line: u64,
     pub totals: LineTotals,
+}
+
+/// The rows of a [`FileRows`] by their keys (`Entry Summary Line Number`, `Tariff Ordinal
+/// Number`): how many, the lowest and highest key, and a sum of a hash of each keyed row's
+/// key and values. Two parts with the same keys and the same rows match exactly; parts
+/// whose key ranges do not meet are pieces of one entry cut apart (a split export).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowKeys {
+    /// Rows with a key; `None` once a row had none (the part is then compared by totals).
+    pub keyed: Option<u32>,
+    pub min: u32,
+    pub max: u32,
+    pub sum: u64,
+}
+
+impl RowKeys {
+    /// Adds a row: its key (line number << 16 | ordinal) if it has one, and a hash of its
+    /// values.
+    pub fn add(&mut self, key: Option<u32>, hash: u64) {
+        let first = self.keyed == Some(0);
+        match (key, self.keyed) {
+            (Some(k), Some(n)) => {
+                self.keyed = Some(n + 1);
+                self.min = if first { k } else { self.min.min(k) };
+                self.max = if first { k } else { self.max.max(k) };
+                // The hash of the key and values, mixed so that sums rarely collide.
+                let h = (hash ^ u64::from(k)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                self.sum = self.sum.wrapping_add(h ^ (h >> 29));
+            }
+            _ => self.keyed = None,
+        }
+    }
 }
 
 /// A row, or a value on it, that could not be read.
@@ -218,21 +256,28 @@ impl EntryState {
         }
     }
 
-    fn rows_in(&mut self, file: u32, line: u64) -> &mut FileRows {
-        if self.first_file.file != file
+    fn rows_in(&mut self, (file, part): (u32, u32), line: u64) -> &mut FileRows {
+        let at = |f: &FileRows| f.file == file && f.part == part;
+        let in_first = at(&self.first_file);
+        if !in_first
             && self
                 .extra
                 .as_ref()
-                .is_none_or(|x| x.more_files.last().is_none_or(|f| f.file != file))
+                .is_none_or(|x| x.more_files.last().is_none_or(|f| !at(f)))
         {
             self.extra().more_files.push(FileRows {
                 file,
+                part,
+                keys: RowKeys {
+                    keyed: Some(0),
+                    ..RowKeys::default()
+                },
                 first_line: line,
                 last_line: line,
                 totals: LineTotals::default(),
             });
         }
-        let rows = if self.first_file.file == file {
+        let rows = if in_first {
             &mut self.first_file
         } else {
             self.extra
@@ -272,7 +317,13 @@ impl Ledger {
         )
     }
 
-    fn entry_index(&mut self, raw: &[u8], file: u32, line: u64, columns: FieldSet) -> u32 {
+    fn entry_index(
+        &mut self,
+        raw: &[u8],
+        (file, part): (u32, u32),
+        line: u64,
+        columns: FieldSet,
+    ) -> u32 {
         use std::collections::hash_map::Entry;
         let i = self.entries.len() as u32;
         let number = EntryNumber::parse_bytes(raw);
@@ -302,6 +353,11 @@ impl Ledger {
             header: HeaderValues::default(),
             first_file: FileRows {
                 file,
+                part,
+                keys: RowKeys {
+                    keyed: Some(0),
+                    ..RowKeys::default()
+                },
                 first_line: line,
                 last_line: line,
                 totals: LineTotals::default(),

@@ -193,3 +193,81 @@ fn excel_guarded_cells_are_read_in_every_column() {
     let name = copy(dir.path(), "es003/guarded-cells.csv");
     assert_eq!(report_of(dir.path(), &name), want);
 }
+
+/// The decisions and IEEPA duty of every entry, from `cape_entries.csv`.
+fn decided(dir: &Path, inputs: &[&str]) -> Vec<String> {
+    let mut args = vec!["prepare", "--as-of", AS_OF, "-o", "out"];
+    args.extend_from_slice(inputs);
+    let r = run(dir, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = read(dir.join("out/cape_entries.csv"));
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            format!("{},{},{},{}", &r[0], &r[1], &r[2], &r[4])
+        })
+        .collect()
+}
+
+#[test]
+fn a_split_export_gives_the_decisions_of_the_whole_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for f in ["sample.csv", "split-part1.csv", "split-part2.csv"] {
+        copy(d, &format!("es003/{f}"));
+    }
+    let whole = decided(d, &["sample.csv"]);
+    // M2K-1001470-2 has its commodity row in part 1 and its IEEPA row in part 2.
+    assert!(
+        whole.contains(&"M2K10014702,excluded,liquidated-over-80-days,640.00".to_string()),
+        "{whole:?}"
+    );
+    assert_eq!(decided(d, &["split-part1.csv", "split-part2.csv"]), whole);
+    assert_eq!(decided(d, &["split-part2.csv", "split-part1.csv"]), whole);
+    // A part given twice counts once.
+    assert_eq!(
+        decided(d, &["split-part1.csv", "split-part2.csv", "sample.csv"]),
+        whole
+    );
+}
+
+#[test]
+fn exports_pasted_together_count_each_row_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy(d, "es003/sample.csv");
+    let whole = decided(d, &["sample.csv"]);
+    let mut twice = std::fs::read(fixture("es003/sample.csv")).unwrap();
+    twice.extend(std::fs::read(fixture("es003/sample.csv")).unwrap());
+    std::fs::write(d.join("twice.csv"), twice).unwrap();
+    let r = run(d, &["prepare", "twice.csv", "--as-of", AS_OF, "-o", "out"]);
+    assert!(
+        r.stderr.contains(
+            "note: twice.csv: the header row comes again 1 time (line 49; exports pasted \
+             together?): skipped, not read as entries"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(" 94 rows, 22 entries"), "{}", r.stderr);
+    assert_eq!(decided(d, &["twice.csv"]), whole);
+}
+
+#[test]
+fn the_same_row_with_other_values_is_a_conflict_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy(d, "es003/sample.csv");
+    copy(d, "es003/split-conflict.csv");
+    // The second copy of M2K-1000237-6's IEEPA row has a Section 301 number: read alone it
+    // would have no IEEPA row; together the entry is under review, not excluded.
+    let want = "M2K10002376,review,conflicting-values,1000.00".to_string();
+    for order in [
+        ["sample.csv", "split-conflict.csv"],
+        ["split-conflict.csv", "sample.csv"],
+    ] {
+        let got = decided(d, &order);
+        assert!(got.contains(&want), "{order:?}: {got:?}");
+    }
+}

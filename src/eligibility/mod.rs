@@ -152,8 +152,10 @@ pub(crate) struct Ctx<'a> {
     pub o: &'a RuleOptions,
     pub on: InForce,
     pub declared: &'a Declared,
-    /// The entry's tariff rows added up (one file, or several that agree).
+    /// The entry's tariff rows added up (see [`crate::ledger::Combined`]).
     pub totals: LineTotals,
+    /// Whether its parts disagree on the rows: then no rule decides by the totals.
+    pub rows_conflict: bool,
     readings: &'a readings::Readings,
 }
 
@@ -205,13 +207,11 @@ impl<'a> Decider<'a> {
     pub fn decide(&self, e: &EntryState) -> Verdict {
         let ledger = self.ledger;
         let mut out = found::Found::default();
-        let mut files = e.files();
-        let totals = files.next().map(|f| f.totals).unwrap_or_default();
-        if files.any(|f| f.totals != totals) {
-            out.add(
-                Rule::ConflictingValues,
-                "the inputs differ on this entry's tariff rows (IEEPA duty or row count)",
-            );
+        let combined = e.combined(ledger);
+        let totals = combined.totals;
+        let rows_conflict = combined.conflict.is_some();
+        if let Some(why) = combined.conflict {
+            out.add(Rule::ConflictingValues, why);
         }
         for c in e.conflicts() {
             out.add(
@@ -226,6 +226,7 @@ impl<'a> Decider<'a> {
             on: self.on,
             declared: self.declared,
             totals,
+            rows_conflict,
             readings: &self.readings,
         };
         number::check(&ctx, &mut out);

@@ -12,8 +12,10 @@ use crate::tariff_codes::{ENDED_HEADINGS, Family, IEEPA_WINDOW};
 
 pub(super) fn check(ctx: &Ctx, out: &mut Found) {
     let t = &ctx.totals;
-    let unreadable =
-        ctx.e.unreadable.contains(Field::Hts) || ctx.e.unreadable.contains(Field::Duty);
+    // Totals that cannot be trusted (rows unreadable, or parts in conflict) exclude nothing.
+    let unreadable = ctx.e.unreadable.contains(Field::Hts)
+        || ctx.e.unreadable.contains(Field::Duty)
+        || ctx.rows_conflict;
     if t.ieepa_rows == 0 {
         if !unreadable {
             out.add(Rule::NoIeepaLine, no_ieepa_note(ctx));

@@ -45,6 +45,8 @@ impl Ledger {
                 hts_col: columns.get(Field::Hts).unwrap_or(0),
                 duty_col: columns.get(Field::Duty).unwrap_or(0),
                 goods_col: columns.get(Field::GoodsValue),
+                line_no_col: columns.get(Field::LineNumber),
+                ordinal_col: columns.get(Field::TariffOrdinal),
                 header_cols: HEADER_FIELDS.map(|f| columns.get(f)),
                 present: FieldSet::of_columns(columns),
                 names,
@@ -56,6 +58,10 @@ impl Ledger {
             prev_parsed: [None; HEADER_FIELDS.len()],
             dates: DateReadings::default(),
             date_order,
+            repeated_headers: Vec::new(),
+            repeated_header_count: 0,
+            foreign_header: None,
+            part: 0,
         }
     }
 }
@@ -104,8 +110,34 @@ impl FileSink<'_> {
             ledger,
             cols,
             dates,
+            repeated_headers,
+            repeated_header_count,
+            foreign_header,
             ..
         } = self;
+        if let Some(at) = foreign_header {
+            ledger.notes.push(format!(
+                "{}: line {at} is the header of another export, with other columns; the rows \
+                 below it are read in this file's columns and their entries go to review: split \
+                 the file at line {at} and give both parts",
+                ledger.inputs[cols.file as usize],
+            ));
+        }
+        if !repeated_headers.is_empty() {
+            let lines: Vec<String> = repeated_headers.iter().map(u64::to_string).collect();
+            let more = if repeated_header_count > 10 {
+                ", …"
+            } else {
+                ""
+            };
+            let s = if repeated_header_count == 1 { "" } else { "s" };
+            ledger.notes.push(format!(
+                "{}: the header row comes again {repeated_header_count} time{s} (line{s} {}{more}; \
+                 exports pasted together?): skipped, not read as entries",
+                ledger.inputs[cols.file as usize],
+                lines.join(", "),
+            ));
+        }
         let Some((k, line, value)) = dates.day_first else {
             return;
         };
@@ -156,6 +188,13 @@ pub struct FileSink<'a> {
     prev_parsed: [Option<Result<Value, &'static str>>; HEADER_FIELDS.len()],
     dates: DateReadings,
     date_order: DateOrder,
+    /// Lines of rows that repeat the header (the first few), and how many.
+    repeated_headers: Vec<u64>,
+    repeated_header_count: u64,
+    /// The line of another export's header, with other columns, in this file.
+    foreign_header: Option<u64>,
+    /// The part of the file being read: one more after each repeated header.
+    part: u32,
 }
 
 /// Where a file's columns are, resolved once.
@@ -165,6 +204,8 @@ struct FileColumns<'a> {
     hts_col: usize,
     duty_col: usize,
     goods_col: Option<usize>,
+    line_no_col: Option<usize>,
+    ordinal_col: Option<usize>,
     header_cols: [Option<usize>; HEADER_FIELDS.len()],
     present: FieldSet,
     names: &'a [String],
@@ -173,6 +214,52 @@ struct FileColumns<'a> {
 impl FileColumns<'_> {
     fn name(&self, col: usize) -> &str {
         self.names.get(col).map_or("?", |s| s.trim())
+    }
+
+    /// The row's key, `Entry Summary Line Number` << 16 | `Tariff Ordinal Number`, when the
+    /// file has both columns and they hold small numbers.
+    fn row_key<R: Row + ?Sized>(&self, row: &R) -> Option<u32> {
+        let num = |col: Option<usize>| -> Option<u32> {
+            let v = row.cell(col?)?.trim_ascii();
+            if v.is_empty() || v.len() > 5 || !v.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let n = v.iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
+            (n < 1 << 16).then_some(n)
+        };
+        Some(num(self.line_no_col)? << 16 | num(self.ordinal_col)?)
+    }
+
+    /// A hash of the row's tariff values as written: HTS, duty, goods value.
+    fn row_hash<R: Row + ?Sized>(&self, row: &R) -> u64 {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        for col in [Some(self.hts_col), Some(self.duty_col), self.goods_col] {
+            let cell = col.and_then(|c| row.cell(c)).unwrap_or_default();
+            h.write(cell.trim_ascii());
+            h.write_u8(0xFF);
+        }
+        h.finish()
+    }
+
+    /// Whether an entry cell holds the entry column's header name, as a header row does.
+    fn is_header_like(&self, raw_entry: &[u8]) -> bool {
+        values::text(raw_entry)
+            .trim()
+            .eq_ignore_ascii_case(self.name(self.entry_col))
+    }
+
+    /// Whether `row` repeats the header: its entry, HTS and duty cells hold their column's
+    /// header names.
+    fn is_header<R: Row + ?Sized>(&self, row: &R) -> bool {
+        [self.entry_col, self.hts_col, self.duty_col]
+            .iter()
+            .all(|&col| {
+                row.cell(col).is_some_and(|v| {
+                    let v = values::text(v);
+                    v.trim().eq_ignore_ascii_case(self.name(col))
+                })
+            })
     }
 
     /// The message for a row too short to hold column `col`.
@@ -240,8 +327,29 @@ impl RowSink for FileSink<'_> {
         // Rows of one entry come together: the same cell as the row before is the same entry.
         let idx = match self.prev_entry {
             Some(i) if same_cell(&self.prev_entry_raw, raw_entry) => i,
+            _ if c.is_header_like(raw_entry) && !c.is_header(row) => {
+                // Another export's header, with other columns: what follows cannot be
+                // read in this file's columns.
+                if self.foreign_header.is_none() {
+                    self.foreign_header = Some(line);
+                }
+                return;
+            }
+            _ if c.is_header(row) => {
+                // Exports pasted together repeat their header: not an entry.
+                if self.repeated_headers.len() < 10 {
+                    self.repeated_headers.push(line);
+                }
+                self.repeated_header_count += 1;
+                ledger.rows_read -= 1;
+                // What follows is another export: its rows are a part of their own.
+                self.part += 1;
+                self.prev_entry = None;
+                self.prev = None;
+                return;
+            }
             _ => {
-                let i = ledger.entry_index(raw_entry, c.file, line, c.present);
+                let i = ledger.entry_index(raw_entry, (c.file, self.part), line, c.present);
                 self.prev_entry = Some(i);
                 self.prev_entry_raw.clear();
                 self.prev_entry_raw.extend_from_slice(raw_entry);
@@ -249,8 +357,20 @@ impl RowSink for FileSink<'_> {
             }
         };
         let entry = &mut ledger.entries[idx as usize];
+        if let Some(at) = self.foreign_header {
+            let msg = format!(
+                "this row comes after line {at}, the header of an export with other columns: it \
+                 is read in the columns of this file's first header; split the file at line {at} \
+                 and give both parts"
+            );
+            entry.cannot_read(Field::EntryNumber, c.file, line, msg);
+        }
         entry.columns = entry.columns.union(c.present);
-        entry.rows_in(c.file, line).totals.rows += 1;
+        let part = (c.file, self.part);
+        let (key, hash) = (c.row_key(row), c.row_hash(row));
+        let rows = entry.rows_in(part, line);
+        rows.totals.rows += 1;
+        rows.keys.add(key, hash);
 
         // Entry-level values: skipped when the same entry repeats the same cells.
         let same = self.prev == Some(idx)
@@ -339,11 +459,11 @@ impl RowSink for FileSink<'_> {
             return;
         };
         if !family.is_ieepa() {
-            entry.rows_in(c.file, line).totals.chapter99.insert(family);
+            entry.rows_in(part, line).totals.chapter99.insert(family);
         } else {
             let file = c.file;
             let goods = c.goods_col.map(|g| (g, cell(g).map(Cents::parse)));
-            let t = &mut entry.rows_in(file, line).totals;
+            let t = &mut entry.rows_in(part, line).totals;
             t.chapter99.insert(family);
             t.ieepa_rows += 1;
             t.ieepa_duty = t.ieepa_duty.saturating_add(duty);
