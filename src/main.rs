@@ -16,6 +16,7 @@ use cape::entry::FilerCode;
 use cape::es003::values::DateOrder;
 use cape::es003::{InputFormat, InputSpec};
 use cape::history::Declared;
+use cape::output;
 use cape::prepare::{self, PrepareConfig, SplitBy};
 use cape::report::claims::ClaimsConfig;
 use cape::report::summary::Summary;
@@ -240,7 +241,9 @@ fn main() -> ExitCode {
         Ok(Outcome::Findings) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Whatever stderr is, the exit code says it: a failed write is not a panic.
+            let _ = std::io::stderr()
+                .write_all(output::terminal_safe(&format!("error: {e:#}\n")).as_bytes());
             ExitCode::from(2)
         }
     }
@@ -251,6 +254,15 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Writes text for people to stderr, with control characters from the inputs escaped; a
+/// write that fails ends the run (exit 2), never a panic.
+fn say(text: &str) -> anyhow::Result<()> {
+    let mut err = std::io::stderr().lock();
+    err.write_all(output::terminal_safe(text).as_bytes())
+        .and_then(|()| err.flush())
+        .context("cannot write to stderr")
 }
 
 /// Writes to stdout; a closed pipe ends quietly (see `is_broken_pipe`).
@@ -275,10 +287,13 @@ fn files_only<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> anyhow::Resul
 fn load_declared(paths: &[PathBuf]) -> anyhow::Result<Declared> {
     let d = Declared::load(paths).context("cannot read --declared")?;
     for (path, why) in &d.skipped {
-        eprintln!("note: --declared: skipped {}: {why}", path.display());
+        say(&format!(
+            "note: --declared: skipped {}: {why}\n",
+            path.display()
+        ))?;
     }
     for n in &d.notes {
-        eprintln!("note: --declared: downloads disagree: {n}");
+        say(&format!("note: --declared: downloads disagree: {n}\n"))?;
     }
     Ok(d)
 }
@@ -298,7 +313,7 @@ fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
     if a.json {
         print_stdout(&validate::render_json(&cfg, &v))?;
     } else {
-        eprint!("{}", validate::render_human(&cfg, &v));
+        say(&validate::render_human(&cfg, &v))?;
     }
     let strict_fail = a.strict && !v.warnings.is_empty();
     Ok(if v.accepted && v.already_declared() == 0 && !strict_fail {
@@ -360,7 +375,7 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
     if a.json {
         print_stdout(&summary.json())?;
     } else {
-        eprint!("{}", summary.human());
+        say(&summary.human())?;
     }
     let unsure = summary.review > 0 || summary.row_problems > 0;
     Ok(if a.strict && unsure {
@@ -380,7 +395,7 @@ fn run_claims(a: ClaimsArgs) -> anyhow::Result<Outcome> {
     if a.json {
         print_stdout(&report.json())?;
     } else {
-        eprint!("{}", report.human());
+        say(&report.human())?;
     }
     Ok(Outcome::Done)
 }
@@ -402,6 +417,6 @@ fn run_rules(a: RulesArgs) -> anyhow::Result<Outcome> {
 fn run_template(a: TemplateArgs) -> anyhow::Result<Outcome> {
     declaration::write_file(&a.path, &[], a.force)
         .with_context(|| format!("cannot write the {TEMPLATE_NAME} template"))?;
-    eprintln!("wrote {}", a.path.display());
+    say(&format!("wrote {}\n", a.path.display()))?;
     Ok(Outcome::Done)
 }

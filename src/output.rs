@@ -73,6 +73,28 @@ pub fn neutralise(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text for a terminal: every control character but the line feed (an escape sequence in an
+/// entry number could clear the screen or rewrite "ACE would reject this file"), and the
+/// characters that reorder text (bidirectional overrides), written as `\u{1b}`.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Whether `a` and `b` name the same existing file.
 fn same_file(a: &Path, b: &Path) -> bool {
     match (fs::canonicalize(a), fs::canonicalize(b)) {
@@ -227,6 +249,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_escapes_are_shown_not_run() {
+        assert_eq!(terminal_safe("a\nb"), "a\nb");
+        assert_eq!(
+            terminal_safe("M2K\u{1b}[2J\rACE would accept\u{9b}\u{202e}x"),
+            "M2K\\u{1b}[2J\\u{d}ACE would accept\\u{9b}\\u{202e}x"
+        );
+        assert!(matches!(terminal_safe("plain"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn neutralises_formula_starts_only() {

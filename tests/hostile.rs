@@ -312,3 +312,67 @@ fn a_no_break_space_is_not_an_entry_number() {
     let report = read(dir.path().join("cape-out/cape_entries.csv"));
     assert_eq!(report.lines().count(), 2, "{report}");
 }
+
+/// Terminal escapes in an entry number are shown, never sent to the terminal: they could
+/// clear the screen or rewrite the verdict.
+#[test]
+fn terminal_escapes_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("esc.csv"),
+        b"Entry Number\r\n0S2\x1b[2J\x1b[1;1HACE would accept this file\x07\r\n",
+    )
+    .unwrap();
+    let r = run(dir.path(), &["validate", "esc.csv"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        !r.stderr.contains('\x1b') && !r.stderr.contains('\x07'),
+        "{:?}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("line 2: 0S2\\u{1b}[2J\\u{1b}[1;1HACE would accept this file\\u{7}:"),
+        "{}",
+        r.stderr
+    );
+    let mut body = HEADER.as_bytes().to_vec();
+    body.extend_from_slice(b"M2K-1000237-6\x1b]0;owned\x07,99030125,N/A\r\n");
+    std::fs::write(dir.path().join("esc-es003.csv"), &body).unwrap();
+    let r = prepare(dir.path(), "esc-es003.csv");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains('\x1b'), "{:?}", r.stderr);
+}
+
+/// A full disk behind stderr ends the run with exit 2, not a panic.
+#[test]
+fn a_failed_write_to_stderr_is_exit_2() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("es003/sample.csv"), dir.path().join("sample.csv")).unwrap();
+    for args in [
+        &["prepare", "sample.csv", "--as-of", "2026-06-01"][..],
+        &[
+            "validate",
+            "cape-out/ACEP_CapeEntryNumberUploadTemplate.csv",
+        ],
+    ] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
+            .current_dir(dir.path())
+            .args(args)
+            .stderr(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    // And behind stdout.
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
+        .args(["rules", "--json"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

@@ -25,7 +25,7 @@ impl<'a, S> Progress<'a, S> {
     pub fn new(inner: &'a mut S, path: &Path, wanted: bool) -> Self {
         Progress {
             inner,
-            label: path.display().to_string(),
+            label: crate::output::terminal_safe(&path.display().to_string()).into_owned(),
             enabled: wanted && std::io::stderr().is_terminal(),
             rows: 0,
             started: Instant::now(),
@@ -39,8 +39,10 @@ impl<S: RowSink> RowSink for Progress<'_, S> {
         self.inner.row(line, row);
         self.rows += 1;
         if self.enabled && self.rows.is_multiple_of(CHECK_EVERY) && self.started.elapsed() > AFTER {
-            eprint!("\r{}: {} rows read…", self.label, self.rows);
-            let _ = std::io::stderr().flush();
+            // Progress is a courtesy: a terminal that fails it does not stop the run.
+            let mut err = std::io::stderr();
+            let _ = write!(err, "\r{}: {} rows read…", self.label, self.rows);
+            let _ = err.flush();
             self.shown = true;
         }
     }
@@ -49,7 +51,7 @@ impl<S: RowSink> RowSink for Progress<'_, S> {
 impl<S> Drop for Progress<'_, S> {
     fn drop(&mut self) {
         if self.shown {
-            eprint!("\r\x1b[2K");
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
         }
     }
 }
