@@ -75,6 +75,15 @@ struct Counts {
 }
 
 #[derive(Serialize)]
+struct InputColumns {
+    path: String,
+    encoding: Option<&'static str>,
+    delimiter: Option<char>,
+    header_line: u64,
+    columns: Vec<crate::prepare::ColumnUse>,
+}
+
+#[derive(Serialize)]
 struct RunRecord {
     tool: &'static str,
     version: &'static str,
@@ -84,6 +93,8 @@ struct RunRecord {
     rule_changes_in_force: Vec<&'static str>,
     options: Options,
     inputs: Vec<FileHash>,
+    /// How each input was read: encoding, delimiter, and the column of each field.
+    input_columns: Vec<InputColumns>,
     declared: Vec<FileHash>,
     outputs: Vec<FileHash>,
     counts: Counts,
@@ -195,6 +206,17 @@ pub fn stage(
             sheet: spec.and_then(|s| s.sheet.clone()),
         },
         inputs: inputs.finish()?,
+        input_columns: p
+            .inputs
+            .iter()
+            .map(|i| InputColumns {
+                path: i.path.display().to_string(),
+                encoding: i.encoding,
+                delimiter: i.delimiter,
+                header_line: i.header_line,
+                columns: i.columns.clone(),
+            })
+            .collect(),
         declared: cfg
             .declared
             .files

@@ -306,6 +306,8 @@ pub struct Ledger {
     pub rows_read: u64,
     /// What an input as a whole showed (day-first dates, repeated header rows), for people.
     pub notes: Vec<String>,
+    /// Why an input cannot be read as an ES-003 export at all, found in its rows.
+    pub refusals: Vec<String>,
 }
 
 impl Ledger {

@@ -144,6 +144,9 @@ struct PrepareArgs {
     /// Fail (exit 1) when an entry needs review or a row could not be read.
     #[arg(long)]
     strict: bool,
+    /// List the header and column that fed each field of each input.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -375,7 +378,7 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
     if a.json {
         print_stdout(&summary.json())?;
     } else {
-        say(&summary.human())?;
+        say(&summary.human_with(a.verbose))?;
     }
     let unsure = summary.review > 0 || summary.row_problems > 0;
     Ok(if a.strict && unsure {

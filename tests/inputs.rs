@@ -271,3 +271,92 @@ fn the_same_row_with_other_values_is_a_conflict_in_either_order() {
         assert!(got.contains(&want), "{order:?}: {got:?}");
     }
 }
+
+#[test]
+fn the_column_of_each_field_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let name = copy(d, "es003/broker-export.txt");
+    let r = run(d, &["prepare", &name, "--as-of", AS_OF, "-o", "out"]);
+    assert!(
+        r.stderr.contains(
+            "note: broker-export.txt read by other names: `Entry #` as entry-number, `HTS Code` \
+             as hts, `Duty Paid` as duty,"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        d,
+        &["prepare", &name, "--as-of", AS_OF, "-o", "out", "--verbose"],
+    );
+    assert!(
+        r.stderr.contains(
+            "columns of broker-export.txt (utf-8/windows-1252, tab-separated), header on line \
+             1:\n  entry-number         column   1  Entry #\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    let run_json: serde_json::Value =
+        serde_json::from_str(&read(d.join("out/cape_run.json"))).unwrap();
+    let cols = &run_json["input_columns"][0];
+    assert_eq!(cols["delimiter"], "\t");
+    assert_eq!(cols["columns"][0]["field"], "entry-number");
+    assert_eq!(cols["columns"][0]["header"], "Entry #");
+    assert_eq!(cols["columns"][0]["column"], 1);
+    let r = run(
+        d,
+        &["prepare", &name, "--as-of", AS_OF, "-o", "out", "--json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["inputs"][0]["columns"], cols["columns"]);
+}
+
+#[test]
+fn two_columns_for_one_field_and_a_status_that_is_a_claim_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("two.csv"),
+        "HTS Number,Entry Summary Number,HTS Number - Full,Line Tariff Duty Amount\r\n\
+         8471300100,M2K-1000237-6,99030125,10.00\r\n",
+    )
+    .unwrap();
+    let (r, rows) = decisions(d, &["two.csv", "--assume-unliquidated"]);
+    assert!(
+        r.stderr.contains(
+            "note: two.csv: columns 3 `HTS Number - Full` and 1 `HTS Number` both name the hts \
+             field; column 3 `HTS Number - Full` is read (ACE's name), column 1 is not"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(rows, ["M2K10002376,eligible,"]);
+    std::fs::write(
+        d.join("claims.csv"),
+        "Entry Number,HTS,Duty,Status\r\nM2K-1000237-6,99030125,10.00,Entry Summary Updated\r\n",
+    )
+    .unwrap();
+    let r = run(
+        d,
+        &[
+            "prepare",
+            "claims.csv",
+            "--as-of",
+            AS_OF,
+            "-o",
+            "claims-out",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(
+            "error: claims.csv: its `Status` column holds `Entry Summary Updated` (line 2), a \
+             claim status from ACE's Claim Details, not an entry summary status"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.join("claims-out").exists());
+}

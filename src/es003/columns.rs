@@ -112,6 +112,31 @@ impl Field {
         }
     }
 
+    /// The field's stable name in reports and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::EntryNumber => "entry-number",
+            Field::Hts => "hts",
+            Field::Duty => "duty",
+            Field::GoodsValue => "goods-value",
+            Field::EntryType => "entry-type",
+            Field::ImporterNumber => "importer-number",
+            Field::ImporterName => "importer-name",
+            Field::LineNumber => "line-number",
+            Field::TariffOrdinal => "tariff-ordinal",
+            Field::EntryDate => "entry-date",
+            Field::EntrySummaryDate => "entry-summary-date",
+            Field::CountryOfOrigin => "country-of-origin",
+            Field::Port => "port",
+            Field::ReconciliationFlag => "reconciliation-flag",
+            Field::SummaryStatus => "summary-status",
+            Field::ControlStatus => "control-status",
+            Field::LiquidationStatus => "liquidation-status",
+            Field::LiquidationDate => "liquidation-date",
+            Field::ProtestStatus => "protest-status",
+        }
+    }
+
     /// ACE's header name.
     pub fn header(self) -> &'static str {
         self.names()[0]
@@ -168,6 +193,24 @@ impl ColumnMap {
         self.missing_required().is_empty()
     }
 
+    /// Columns that name a field already mapped to another column: (field, the column used,
+    /// the other column). The column used has the most preferred name, ACE's first.
+    pub fn doubles<S: AsRef<str>>(&self, headers: &[S]) -> Vec<(Field, usize, usize)> {
+        let mut out = Vec::new();
+        for field in Field::ALL {
+            let Some(used) = self.get(field) else {
+                continue;
+            };
+            let names: Vec<String> = field.names().iter().map(|n| header_key(n)).collect();
+            for (i, h) in headers.iter().enumerate() {
+                if i != used && names.contains(&header_key(h.as_ref())) {
+                    out.push((field, used, i));
+                }
+            }
+        }
+        out
+    }
+
     /// How many fields were found.
     pub fn found(&self) -> usize {
         self.index.iter().flatten().count()
@@ -199,6 +242,15 @@ mod tests {
     fn the_canonical_name_wins_over_an_alias() {
         let m = ColumnMap::resolve(&["HTS Number", "HTS Number - Full", "Entry No", "Duty"]);
         assert_eq!(m.get(Field::Hts), Some(1));
+    }
+
+    #[test]
+    fn two_columns_for_one_field_are_told() {
+        let h = ["HTS Number", "HTS Number - Full", "Entry No", "Duty", "hts"];
+        let m = ColumnMap::resolve(&h);
+        assert_eq!(m.doubles(&h), vec![(Field::Hts, 1, 0), (Field::Hts, 1, 4)]);
+        let h = ["Entry No", "HTS", "Duty"];
+        assert!(ColumnMap::resolve(&h).doubles(&h).is_empty());
     }
 
     #[test]

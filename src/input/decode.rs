@@ -40,7 +40,8 @@ impl Encoding {
     /// A short name, for summaries and the audit trail.
     pub fn name(self) -> &'static str {
         match self {
-            Encoding::Utf8 { bom: false } => "utf-8",
+            // A cell that is not UTF-8 is read as Windows-1252.
+            Encoding::Utf8 { bom: false } => "utf-8/windows-1252",
             Encoding::Utf8 { bom: true } => "utf-8-bom",
             Encoding::Utf16Le => "utf-16le",
             Encoding::Utf16Be => "utf-16be",

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 
 use super::{EntryState, FieldSet, Interner, Ledger, MAX_ISSUES, RowIssue, Sym};
+use crate::es003::columns::header_key;
 use crate::es003::values::{self, DateOrder, Reading};
 use crate::es003::{ColumnMap, Field, Row, RowSink};
 use crate::money::Cents;
@@ -37,6 +38,29 @@ impl Ledger {
     ) -> FileSink<'a> {
         let file = self.inputs.len() as u32;
         self.inputs.push(name.to_string());
+        let shown = |c: usize| names.get(c).map_or("?", |n| n.trim());
+        for (field, used, other) in columns.doubles(names) {
+            self.notes.push(format!(
+                "{name}: columns {} `{}` and {} `{}` both name the {} field; column {} `{}` is \
+                 read{}, column {} is not",
+                used + 1,
+                shown(used),
+                other + 1,
+                shown(other),
+                field.code(),
+                used + 1,
+                shown(used),
+                if header_key(shown(used)) == header_key(field.header()) {
+                    " (ACE's name)"
+                } else {
+                    ""
+                },
+                other + 1,
+            ));
+        }
+        let generic_status = columns
+            .get(Field::SummaryStatus)
+            .is_some_and(|c| header_key(shown(c)) == "status");
         FileSink {
             ledger: self,
             cols: FileColumns {
@@ -62,6 +86,8 @@ impl Ledger {
             repeated_header_count: 0,
             foreign_header: None,
             part: 0,
+            generic_status,
+            claim_status: None,
         }
     }
 }
@@ -113,8 +139,18 @@ impl FileSink<'_> {
             repeated_headers,
             repeated_header_count,
             foreign_header,
+            claim_status,
             ..
         } = self;
+        if let Some((line, value)) = claim_status {
+            ledger.refusals.push(format!(
+                "{}: its `Status` column holds `{value}` (line {line}), a claim status from ACE's \
+                 Claim Details, not an entry summary status: this looks like a claim download \
+                 (give it to `cape claims` or `--declared`), or rename the column to `Entry \
+                 Summary Status` if it is one",
+                ledger.inputs[cols.file as usize],
+            ));
+        }
         if let Some(at) = foreign_header {
             ledger.notes.push(format!(
                 "{}: line {at} is the header of another export, with other columns; the rows \
@@ -195,6 +231,10 @@ pub struct FileSink<'a> {
     foreign_header: Option<u64>,
     /// The part of the file being read: one more after each repeated header.
     part: u32,
+    /// Whether the entry summary status comes from a column named only `Status`, and the
+    /// first claim status (`Failed`, `Entry Summary Updated`) it held.
+    generic_status: bool,
+    claim_status: Option<(u64, String)>,
 }
 
 /// Where a file's columns are, resolved once.
@@ -407,6 +447,18 @@ impl RowSink for FileSink<'_> {
                     Ok(value) => {
                         if let Value::Date(_, reading) = value {
                             self.dates.saw(reading, k, idx, line, cell);
+                        }
+                        if let Value::Text(id) = value
+                            && field == Field::SummaryStatus
+                            && self.generic_status
+                            && self.claim_status.is_none()
+                        {
+                            let t = ledger.strings.get(id);
+                            if t.eq_ignore_ascii_case("failed")
+                                || t.eq_ignore_ascii_case(crate::claims::UPDATED)
+                            {
+                                self.claim_status = Some((line, t.to_string()));
+                            }
                         }
                         if let Err((old, new)) = apply_header(entry, field, value, &ledger.strings)
                         {

@@ -46,6 +46,8 @@ pub struct PrepareConfig {
 pub enum PrepareError {
     #[error(transparent)]
     Read(#[from] ReadError),
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error(transparent)]
@@ -70,6 +72,43 @@ pub struct InputInfo {
     pub rows: u64,
     /// Optional columns the input lacks.
     pub missing: Vec<Field>,
+    /// The column that fed each field found.
+    pub columns: Vec<ColumnUse>,
+    /// The text encoding and delimiter, for text inputs.
+    pub encoding: Option<&'static str>,
+    pub delimiter: Option<char>,
+}
+
+/// One field of an input and the column it was read from.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ColumnUse {
+    pub field: &'static str,
+    /// The header as written.
+    pub header: String,
+    /// The column, from 1.
+    pub column: usize,
+    /// Whether the header is ACE's own name for the field.
+    pub ace_name: bool,
+}
+
+impl ColumnUse {
+    /// The fields of `header` and their columns.
+    fn of(header: &es003::Header) -> Vec<ColumnUse> {
+        Field::ALL
+            .into_iter()
+            .filter_map(|f| {
+                let c = header.columns.get(f)?;
+                let written = header.names.get(c).map_or("", |n| n.trim()).to_string();
+                Some(ColumnUse {
+                    field: f.code(),
+                    ace_name: es003::columns::header_key(&written)
+                        == es003::columns::header_key(f.header()),
+                    header: written,
+                    column: c + 1,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Everything a run found and wrote.
@@ -146,6 +185,9 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
                 .into_iter()
                 .filter(|f| header.columns.get(*f).is_none())
                 .collect(),
+            columns: ColumnUse::of(&header),
+            encoding: o.encoding.map(|e| e.name()),
+            delimiter: (o.format != InputFormat::Xlsx).then_some(char::from(o.delimiter)),
         };
         let before = ledger.rows_read;
         {
@@ -159,6 +201,9 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
                 }
             }
             sink.finish();
+            if let Some(why) = ledger.refusals.first() {
+                return Err(PrepareError::Refused(why.clone()));
+            }
         }
         inputs.push(InputInfo {
             rows: ledger.rows_read - before,

@@ -51,9 +51,13 @@ pub struct Deadline {
 pub struct InputJson {
     pub path: String,
     pub format: &'static str,
+    pub encoding: Option<&'static str>,
+    pub delimiter: Option<char>,
     pub sheet: Option<String>,
     pub header_line: u64,
     pub rows: u64,
+    /// The header and column that fed each field.
+    pub columns: Vec<crate::prepare::ColumnUse>,
 }
 
 #[derive(Serialize)]
@@ -61,6 +65,14 @@ pub struct DeclarationJson {
     pub path: String,
     pub entries: usize,
     pub key: Option<String>,
+}
+
+fn delimiter_name(d: char) -> &'static str {
+    match d {
+        '\t' => "tab-separated",
+        ';' => "semicolon-separated",
+        _ => "comma-separated",
+    }
 }
 
 /// Everything the summary says.
@@ -174,9 +186,12 @@ impl Summary {
                         crate::es003::InputFormat::Tsv => "tsv",
                         crate::es003::InputFormat::Xlsx => "xlsx",
                     },
+                    encoding: i.encoding,
+                    delimiter: i.delimiter,
                     sheet: i.sheet.clone(),
                     header_line: i.header_line,
                     rows: i.rows,
+                    columns: i.columns.clone(),
                 })
                 .collect(),
             rows: p.ledger.rows_read,
@@ -223,6 +238,11 @@ impl Summary {
 
     /// The summary for people.
     pub fn human(&self) -> String {
+        self.human_with(false)
+    }
+
+    /// The summary for people; `verbose` lists the column that fed each field.
+    pub fn human_with(&self, verbose: bool) -> String {
         let mut s = String::new();
         let count =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -251,6 +271,35 @@ impl Summary {
             let _ = writeln!(s, "warnings:");
             for (code, n) in &self.warnings {
                 let _ = writeln!(s, "  {code:<26}{n:>8}");
+            }
+        }
+        for i in &self.inputs {
+            let renamed: Vec<String> = i
+                .columns
+                .iter()
+                .filter(|c| !c.ace_name)
+                .map(|c| format!("`{}` as {}", c.header, c.field))
+                .collect();
+            if verbose {
+                let how = match (i.encoding, i.delimiter) {
+                    (Some(e), Some(d)) => format!(" ({e}, {})", delimiter_name(d)),
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    s,
+                    "columns of {}{how}, header on line {}:",
+                    i.path, i.header_line
+                );
+                for c in &i.columns {
+                    let _ = writeln!(s, "  {:<20} column {:>3}  {}", c.field, c.column, c.header);
+                }
+            } else if !renamed.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "note: {} read by other names: {} (--verbose lists every column)",
+                    i.path,
+                    renamed.join(", ")
+                );
             }
         }
         for r in &self.repeated_inputs {
