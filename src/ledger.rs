@@ -22,8 +22,12 @@ mod rows;
 pub use parts::Combined;
 pub use rows::FileSink;
 
-/// Most row problems kept per entry (and for rows without an entry); the rest are counted.
+/// Most rows without an entry number kept; the rest are counted.
 const MAX_ISSUES: usize = 10;
+
+/// Row problems kept per entry: the first, which its report row names; the rest are
+/// counted. A file damaged on every row then costs about what a clean one does.
+pub const MAX_ENTRY_ISSUES: usize = 1;
 
 /// Text values that repeat across many entries (statuses, importers), stored once.
 #[derive(Default, Debug)]
@@ -178,7 +182,8 @@ pub struct RowIssue {
 #[derive(Clone, Debug, Default)]
 pub struct Extra {
     pub more_files: Vec<FileRows>,
-    pub issues: Vec<RowIssue>,
+    /// The first row problem (see [`MAX_ENTRY_ISSUES`]).
+    pub first_issue: Option<RowIssue>,
     pub issue_count: u32,
     pub conflicts: Vec<RowIssue>,
 }
@@ -230,8 +235,12 @@ impl EntryState {
         self.extra.as_ref().map_or(0, |e| e.issue_count)
     }
 
+    /// The row problems kept: the first.
     pub fn issues(&self) -> &[RowIssue] {
-        self.extra.as_ref().map_or(&[], |e| &e.issues)
+        self.extra
+            .as_ref()
+            .and_then(|e| e.first_issue.as_ref())
+            .map_or(&[], std::slice::from_ref)
     }
 
     pub fn conflicts(&self) -> &[RowIssue] {
@@ -243,15 +252,22 @@ impl EntryState {
     }
 
     /// Records that `field` could not be read on a row, and why.
-    fn cannot_read(&mut self, field: Field, file: u32, line: u64, message: String) {
+    /// The message is made only when it is kept.
+    fn cannot_read(
+        &mut self,
+        field: Field,
+        file: u32,
+        line: u64,
+        message: impl FnOnce() -> String,
+    ) {
         self.unreadable.insert(field);
         let x = self.extra();
         x.issue_count += 1;
-        if x.issues.len() < MAX_ISSUES {
-            x.issues.push(RowIssue {
+        if x.first_issue.is_none() {
+            x.first_issue = Some(RowIssue {
                 file,
                 line,
-                message,
+                message: message(),
             });
         }
     }

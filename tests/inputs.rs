@@ -126,7 +126,7 @@ fn decimal_commas_are_row_errors_not_hundredfold_amounts() {
     );
     assert!(
         r.stderr.contains(
-            "decimal-comma.csv:3: Line Tariff Duty Amount `1000,00` is not an amount; a comma may \
+            "decimal-comma.csv:2: Line Tariff Duty Amount `0,00` is not an amount; a comma may \
              only group thousands (`12,345.67`): save the export with a point as the decimal \
              separator (`250.00`, not `250,00`)"
         ),

@@ -199,10 +199,12 @@ impl FileSink<'_> {
                         .files()
                         .find(|r| r.file == cols.file)
                         .map_or(line, |r| r.first_line);
-                    let msg = format!(
-                        "{col_name} could be month/day or day/month: {place} holds `{value}`, \
+                    let msg = || {
+                        format!(
+                            "{col_name} could be month/day or day/month: {place} holds `{value}`, \
                          which only day/month reads; give --date-order dmy or mdy"
-                    );
+                        )
+                    };
                     entry.cannot_read(field, cols.file, at, msg);
                 }
             }
@@ -398,11 +400,13 @@ impl RowSink for FileSink<'_> {
         };
         let entry = &mut ledger.entries[idx as usize];
         if let Some(at) = self.foreign_header {
-            let msg = format!(
-                "this row comes after line {at}, the header of an export with other columns: it \
+            let msg = || {
+                format!(
+                    "this row comes after line {at}, the header of an export with other columns: it \
                  is read in the columns of this file's first header; split the file at line {at} \
                  and give both parts"
-            );
+                )
+            };
             entry.cannot_read(Field::EntryNumber, c.file, line, msg);
         }
         entry.columns = entry.columns.union(c.present);
@@ -425,7 +429,7 @@ impl RowSink for FileSink<'_> {
                 let Some(col) = *col else { continue };
                 let field = HEADER_FIELDS[k];
                 let Some(cell) = row.cell(col) else {
-                    entry.cannot_read(field, c.file, line, c.ends_before(col));
+                    entry.cannot_read(field, c.file, line, || c.ends_before(col));
                     continue;
                 };
                 // A cell equal to the previous row's is not parsed again.
@@ -441,7 +445,7 @@ impl RowSink for FileSink<'_> {
                 }
                 match self.prev_parsed[k].expect("set above") {
                     Err(what) => {
-                        let msg = c.not_a(col, Some(cell), what);
+                        let msg = || c.not_a(col, Some(cell), what);
                         entry.cannot_read(field, c.file, line, msg);
                     }
                     Ok(value) => {
@@ -483,12 +487,12 @@ impl RowSink for FileSink<'_> {
         let hts = match cell(c.hts_col).map(values::hts) {
             Some(Ok(Some(h))) => Some(h),
             Some(Ok(None)) => {
-                let msg = format!("no {} on this row", c.name(c.hts_col));
+                let msg = || format!("no {} on this row", c.name(c.hts_col));
                 entry.cannot_read(Field::Hts, c.file, line, msg);
                 None
             }
             other => {
-                let msg = match other {
+                let msg = || match other {
                     None => c.ends_before(c.hts_col),
                     _ => c.not_a(c.hts_col, cell(c.hts_col), "an HTS number"),
                 };
@@ -499,7 +503,7 @@ impl RowSink for FileSink<'_> {
         let duty = match cell(c.duty_col).map(Cents::parse) {
             Some(Ok(d)) => d.unwrap_or_default(),
             other => {
-                let msg = match other {
+                let msg = || match other {
                     None => c.ends_before(c.duty_col),
                     _ => c.not_an_amount(c.duty_col, cell(c.duty_col)),
                 };
@@ -522,7 +526,7 @@ impl RowSink for FileSink<'_> {
             match goods {
                 Some((_, Some(Ok(Some(v))))) if v > Cents::ZERO => t.ieepa_goods_value_rows += 1,
                 Some((g, Some(Err(_)))) => {
-                    let msg = c.not_an_amount(g, cell(g));
+                    let msg = || c.not_an_amount(g, cell(g));
                     entry.cannot_read(Field::GoodsValue, file, line, msg);
                 }
                 _ => {}
