@@ -584,19 +584,20 @@ fn parse_header(
     strings: &mut Interner,
 ) -> Result<Value, &'static str> {
     let opt = |v: Option<Value>| v.unwrap_or(Value::Blank);
-    Ok(match field {
-        Field::EntryType => opt(values::entry_type(cell)
+    // The kind of the field's slot decides how its cell is read.
+    let mut probe = super::HeaderValues::default();
+    Ok(match probe.slot(field) {
+        Slot::Type(_) => opt(values::entry_type(cell)
             .map_err(|_| "an entry type")?
             .map(Value::Type)),
-        Field::EntryDate | Field::EntrySummaryDate | Field::LiquidationDate => {
-            opt(values::date_in(cell, order)
-                .map_err(|_| "a date")?
-                .map(|(d, r)| Value::Date(d, r)))
-        }
-        Field::ReconciliationFlag => opt(values::flag(cell)
+        Slot::Date(_) => opt(values::date_in(cell, order)
+            .map_err(|_| "a date")?
+            .map(|(d, r)| Value::Date(d, r))),
+        Slot::Flag(_) => opt(values::flag(cell)
             .map_err(|_| "a Y/N flag")?
             .map(Value::Flag)),
-        _ => {
+        Slot::Row => Value::Blank,
+        Slot::Text(_) => {
             let t = values::text(cell);
             let t = t.trim();
             if t.is_empty() {
@@ -630,37 +631,61 @@ fn apply_header(
             Some(old) => Err(old),
         }
     }
-    let h = &mut entry.header;
-    match value {
-        Value::Blank => Ok(()),
-        Value::Type(t) => set(&mut h.entry_type, t, |a, b| a == b)
-            .map_err(|o| (format!("{o:02}"), format!("{t:02}"))),
-        Value::Flag(f) => {
-            let yn = |b: bool| if b { "Y" } else { "N" }.to_string();
-            set(&mut h.reconciliation, f, |a, b| a == b).map_err(|o| (yn(o), yn(f)))
+    // Text differing only in case is the same value.
+    let same_text = |a: Sym, b: Sym| a == b || strings.get(a).eq_ignore_ascii_case(strings.get(b));
+    match (entry.header.slot(field), value) {
+        (_, Value::Blank) => Ok(()),
+        (Slot::Type(slot), Value::Type(t)) => {
+            set(slot, t, |a, b| a == b).map_err(|o| (format!("{o:02}"), format!("{t:02}")))
         }
-        Value::Date(d, _) => {
-            let slot = match field {
-                Field::EntryDate => &mut h.entry_date,
-                Field::EntrySummaryDate => &mut h.summary_date,
-                _ => &mut h.liquidation_date,
-            };
+        (Slot::Flag(slot), Value::Flag(f)) => {
+            let yn = |b: bool| if b { "Y" } else { "N" }.to_string();
+            set(slot, f, |a, b| a == b).map_err(|o| (yn(o), yn(f)))
+        }
+        (Slot::Date(slot), Value::Date(d, _)) => {
             set(slot, d, |a, b| a == b).map_err(|o| (o.to_string(), d.to_string()))
         }
-        Value::Text(id) => {
-            let slot = match field {
-                Field::ImporterNumber => &mut h.importer_number,
-                Field::ImporterName => &mut h.importer_name,
-                Field::SummaryStatus => &mut h.summary_status,
-                Field::ControlStatus => &mut h.control_status,
-                Field::LiquidationStatus => &mut h.liquidation_status,
-                _ => &mut h.protest_status,
-            };
-            // Text differing only in case is the same value.
-            let same =
-                |a: Sym, b: Sym| a == b || strings.get(a).eq_ignore_ascii_case(strings.get(b));
-            set(slot, id, same)
-                .map_err(|o| (strings.get(o).to_string(), strings.get(id).to_string()))
+        (Slot::Text(slot), Value::Text(id)) => set(slot, id, same_text)
+            .map_err(|o| (strings.get(o).to_string(), strings.get(id).to_string())),
+        // `parse_header` gives each field the kind of its slot.
+        (slot, value) => unreachable!("{field:?}: {value:?} does not fit {slot:?}"),
+    }
+}
+
+/// Where an entry-level field's value is kept.
+#[derive(Debug)]
+enum Slot<'a> {
+    Type(&'a mut Option<u8>),
+    Flag(&'a mut Option<bool>),
+    Date(&'a mut Option<NaiveDate>),
+    Text(&'a mut Option<Sym>),
+    /// A field read per row, not per entry.
+    Row,
+}
+
+impl super::HeaderValues {
+    /// The slot of `field`: every field is named, so a new one cannot land in another's.
+    fn slot(&mut self, field: Field) -> Slot<'_> {
+        match field {
+            Field::EntryType => Slot::Type(&mut self.entry_type),
+            Field::ReconciliationFlag => Slot::Flag(&mut self.reconciliation),
+            Field::EntryDate => Slot::Date(&mut self.entry_date),
+            Field::EntrySummaryDate => Slot::Date(&mut self.summary_date),
+            Field::LiquidationDate => Slot::Date(&mut self.liquidation_date),
+            Field::ImporterNumber => Slot::Text(&mut self.importer_number),
+            Field::ImporterName => Slot::Text(&mut self.importer_name),
+            Field::SummaryStatus => Slot::Text(&mut self.summary_status),
+            Field::ControlStatus => Slot::Text(&mut self.control_status),
+            Field::LiquidationStatus => Slot::Text(&mut self.liquidation_status),
+            Field::ProtestStatus => Slot::Text(&mut self.protest_status),
+            Field::EntryNumber
+            | Field::Hts
+            | Field::Duty
+            | Field::GoodsValue
+            | Field::LineNumber
+            | Field::TariffOrdinal
+            | Field::CountryOfOrigin
+            | Field::Port => Slot::Row,
         }
     }
 }
