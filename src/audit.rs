@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::eligibility::Decision;
 use crate::es003::InputFormat;
 use crate::money::Cents;
-use crate::output::{self, Fingerprint, Fingerprinting, OutputError, Staged};
+use crate::out_folder::{OutFolder, Written};
+use crate::output::{Fingerprint, Fingerprinting, OutputError};
 use crate::prepare::{PrepareConfig, Prepared, SplitBy};
 use crate::rules::RULES_VERSION;
 
@@ -177,8 +178,9 @@ pub fn stage(
     cfg: &PrepareConfig,
     p: &Prepared,
     inputs: InputHashes,
-    outputs: &[Staged],
-) -> Result<Staged, AuditError> {
+    folder: &OutFolder,
+    outputs: &[Written],
+) -> Result<Written, AuditError> {
     let spec = cfg.inputs.first();
     let bucket = |d: Decision| p.bucket(d);
     let record = RunRecord {
@@ -230,7 +232,7 @@ pub fn stage(
             .collect::<Result<_, _>>()?,
         outputs: outputs
             .iter()
-            .map(|s| FileHash::new(s.path(), s.fingerprint.clone()))
+            .map(|s| FileHash::new(&s.path, s.fingerprint.clone()))
             .collect(),
         counts: Counts {
             rows: p.ledger.rows_read,
@@ -244,8 +246,7 @@ pub fn stage(
             declarations: p.declarations.len(),
         },
     };
-    let path = cfg.out_dir.join(FILE_NAME);
     let mut json = serde_json::to_vec_pretty(&record).unwrap_or_default();
     json.push(b'\n');
-    Ok(output::stage(&path, |w| w.write_all(&json))?)
+    Ok(folder.write(FILE_NAME, |w| w.write_all(&json))?)
 }

@@ -50,6 +50,8 @@ pub struct Declared {
     pub skipped: Vec<(PathBuf, String)>,
     /// Claim downloads that disagree about an entry, and which result counts.
     pub notes: Vec<String>,
+    /// The paths given (files and folders), as given.
+    pub given: Vec<PathBuf>,
     priors: HashMap<EntryNumber, Prior>,
 }
 
@@ -153,7 +155,10 @@ fn declaration_entries(body: &[u8]) -> Vec<EntryNumber> {
 impl Declared {
     /// Reads every file and folder of `--declared`.
     pub fn load(paths: &[PathBuf]) -> Result<Declared, HistoryError> {
-        let mut d = Declared::default();
+        let mut d = Declared {
+            given: paths.to_vec(),
+            ..Declared::default()
+        };
         let mut declarations: Vec<(PathBuf, Vec<EntryNumber>)> = Vec::new();
         let mut results: Vec<ClaimResult> = Vec::new();
         for (path, from_folder) in expand(paths)? {

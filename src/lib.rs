@@ -15,6 +15,7 @@ pub mod history;
 pub mod input;
 pub mod ledger;
 pub mod money;
+pub mod out_folder;
 pub mod output;
 pub mod parallel;
 pub mod prepare;

@@ -74,8 +74,8 @@ struct ValidateArgs {
     #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
     declared: Vec<PathBuf>,
     /// Where to write Cape_Validation_Result.csv.
-    #[arg(long, value_name = "PATH", default_value = validation_result::FILE_NAME)]
-    result: PathBuf,
+    #[arg(long, value_name = "PATH")]
+    result: Option<PathBuf>,
     /// Print one JSON document on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -310,7 +310,11 @@ fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
             max_entries: a.max_entries,
             declared: load_declared(&a.declared)?,
         },
-        result_path: a.result,
+        result_path: a
+            .result
+            .clone()
+            .unwrap_or_else(|| validation_result::FILE_NAME.into()),
+        result_named: a.result.is_some(),
     };
     let v = validate::run(&cfg)?;
     if a.json {

@@ -139,6 +139,17 @@ impl<T> Fingerprinting<T> {
         }
     }
 
+    /// The fingerprint of the bytes so far, and what they went through.
+    pub fn into_parts(self) -> (Fingerprint, T) {
+        (
+            Fingerprint {
+                bytes: self.bytes,
+                sha256: hex(&self.hasher.finalize()),
+            },
+            self.inner,
+        )
+    }
+
     /// The fingerprint of the bytes so far.
     pub fn finish(self) -> Fingerprint {
         Fingerprint {

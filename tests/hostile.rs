@@ -272,7 +272,8 @@ fn an_output_folder_that_cannot_be_written() {
         "error: sample.csv/out: cannot be the output folder: sample.csv is a file; \
          choose another with --out-dir\n"
     );
-    // One target is a folder: nothing is put in place, no temporary file is left.
+    // One target is a folder that cape did not write: nothing is put in place, nothing is
+    // left beside it.
     std::fs::create_dir_all(dir.path().join("cape-out/cape_entries.csv")).unwrap();
     let r = run(
         dir.path(),
@@ -280,12 +281,14 @@ fn an_output_folder_that_cannot_be_written() {
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("cape-out/cape_entries.csv: cannot write the file: a folder has this name"),
+        r.stderr.contains(
+            "cape-out/cape_entries.csv: cannot write the file: this file was not written by cape"
+        ),
         "{}",
         r.stderr
     );
     assert_eq!(listing(&dir.path().join("cape-out")), ["cape_entries.csv"]);
+    assert_eq!(listing(dir.path()), ["cape-out", "sample.csv"]);
 }
 
 #[test]

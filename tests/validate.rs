@@ -375,3 +375,41 @@ fn a_huge_file_is_checked_in_bounded_memory() {
         stderr.lines().count()
     );
 }
+
+/// ACE's own `Cape_Validation_Result.csv` (downloaded for a rejected upload) is never
+/// replaced; cape's own result, from an earlier run, is.
+#[test]
+fn a_validation_result_cape_did_not_write_is_kept() {
+    let (dir, f) = scratch_with("validate/cbp-guide-example.csv");
+    let d = dir.path();
+    let ace = "Not 11 characters long,Duplicate entry numbers,Filer code not matching\r\nX,,\r\n";
+    std::fs::write(d.join("Cape_Validation_Result.csv"), ace).unwrap();
+    let r = run(d, &["validate", &f, "--filer-code", "0S2"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "note: Cape_Validation_Result.csv exists (ACE's own result of an upload?) and is \
+             left as it is\nwrote Cape_Validation_Result (cape).csv (3 values)\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(read(d.join("Cape_Validation_Result.csv")), ace);
+    let ours = read(d.join("Cape_Validation_Result (cape).csv"));
+    // Run again: ACE's file is still kept, cape's own is replaced.
+    let r = run(d, &["validate", &f, "--filer-code", "0S2"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(read(d.join("Cape_Validation_Result.csv")), ace);
+    assert_eq!(read(d.join("Cape_Validation_Result (cape).csv")), ours);
+    // Where no file had the name, cape's result there is its own the next time.
+    let (dir, f) = scratch_with("validate/cbp-guide-example.csv");
+    for _ in 0..2 {
+        let r = run(dir.path(), &["validate", &f, "--filer-code", "0S2"]);
+        assert!(
+            r.stderr
+                .ends_with("wrote Cape_Validation_Result.csv (3 values)\n"),
+            "{}",
+            r.stderr
+        );
+    }
+}

@@ -16,6 +16,7 @@ use crate::es003::{self, Field, InputFormat, InputSpec, ReadError};
 use crate::history::Declared;
 use crate::ledger::Ledger;
 use crate::money::Cents;
+use crate::out_folder::OutFolder;
 use crate::output::{self, OutputError};
 use crate::parallel;
 use crate::report;
@@ -48,6 +49,12 @@ pub enum PrepareError {
     Read(#[from] ReadError),
     #[error("{0}")]
     Refused(String),
+    #[error(
+        "{out}: the output folder holds {declared}, given to --declared: a run replaces what is \
+         in its output folder, and the record of what was declared must not be touched; keep \
+         filed declarations in a folder of their own (`filed/`) and choose another --out-dir"
+    )]
+    DeclaredInOut { out: PathBuf, declared: PathBuf },
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error(transparent)]
@@ -168,6 +175,7 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     }
 
     check_out_dir(&cfg.out_dir)?;
+    check_declared_outside(cfg)?;
 
     let on_read: Vec<bool> = opened.iter().map(es003::Opened::fingerprints).collect();
     let mut hashes = crate::audit::InputHashes::start(input_paths.clone(), &on_read);
@@ -275,81 +283,63 @@ fn check_out_dir(dir: &Path) -> Result<(), PrepareError> {
     Ok(())
 }
 
-/// Writes every output as a set: all are staged in temporary files first, and renamed into
-/// place only once all of them, the audit file included, were written in full.
+/// Refuses an output folder that is, or holds, a path given to `--declared`.
+fn check_declared_outside(cfg: &PrepareConfig) -> Result<(), PrepareError> {
+    let Ok(out) = std::fs::canonicalize(&cfg.out_dir) else {
+        return Ok(());
+    };
+    let declared = cfg
+        .declared
+        .given
+        .iter()
+        .chain(cfg.declared.files.iter().map(|f| &f.path));
+    for d in declared {
+        if let Ok(c) = std::fs::canonicalize(d)
+            && c.starts_with(&out)
+        {
+            return Err(PrepareError::DeclaredInOut {
+                out: cfg.out_dir.clone(),
+                declared: d.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes every output as a set into a staging folder, and puts the set in place of the
+/// folder's old one in one step (see [`crate::out_folder`]).
 fn write_outputs(
     cfg: &PrepareConfig,
     inputs: &[PathBuf],
     p: &mut Prepared,
     hashes: crate::audit::InputHashes,
 ) -> Result<(), PrepareError> {
-    std::fs::create_dir_all(&cfg.out_dir).map_err(|source| PrepareError::OutDir {
-        path: cfg.out_dir.clone(),
-        source,
-    })?;
     for d in &p.declarations {
         output::ensure_not_input(&cfg.out_dir.join(&d.name), inputs)?;
     }
-    // The declarations and the validation result are staged while the entries report, the
-    // one large output, is written.
+    let folder = OutFolder::begin(&cfg.out_dir)?;
+    // The declarations and the validation result are written while the entries report, the
+    // one large output, is.
     let shared: &Prepared = p;
     let (small, entries) = parallel::both(
         || {
-            let mut staged = Vec::new();
+            let mut written = Vec::new();
             for d in &shared.declarations {
-                let path = cfg.out_dir.join(&d.name);
-                staged.push(output::stage(&path, |w| {
-                    declaration::write_to(w, &d.entries)
-                })?);
+                written.push(folder.write(&d.name, |w| declaration::write_to(w, &d.entries))?);
             }
-            let path = cfg.out_dir.join(validation_result::FILE_NAME);
-            staged.push(output::stage(&path, |w| {
+            written.push(folder.write(validation_result::FILE_NAME, |w| {
                 shared.validation_result.write_to(w)
             })?);
-            Ok::<_, OutputError>(staged)
+            Ok::<_, OutputError>(written)
         },
-        || {
-            let path = cfg.out_dir.join(ENTRIES_FILE);
-            output::stage(&path, |w| report::entries::write(w, shared))
-        },
+        || folder.write(ENTRIES_FILE, |w| report::entries::write(w, shared)),
     );
-    let mut staged = small?;
-    staged.push(entries?);
-    let audit = crate::audit::stage(cfg, p, hashes, &staged)?;
-    staged.push(audit);
-    // Renaming over a folder would fail halfway through the set: check every target first.
-    if let Some(s) = staged.iter().find(|s| s.path().is_dir()) {
-        return Err(PrepareError::Output(OutputError::Io {
-            path: s.path().into(),
-            source: std::io::Error::other("a folder has this name; move it away"),
-        }));
-    }
-    for s in staged {
-        p.written.push(s.commit()?);
-    }
-    p.removed = remove_stale(&cfg.out_dir, &p.declarations, inputs);
+    let mut written = small?;
+    written.push(entries?);
+    let audit = crate::audit::stage(cfg, p, hashes, &folder, &written)?;
+    written.push(audit);
+    let committed = folder.commit()?;
+    p.written = written.into_iter().map(|w| w.path).collect();
+    p.removed = committed.removed;
     Ok(())
-}
-
-/// Removes declaration files an earlier run left in the output folder that this run did
-/// not write, so that no stale declaration is uploaded by mistake.
-fn remove_stale(dir: &Path, written: &[DeclarationFile], inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let Ok(listing) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut removed = Vec::new();
-    for entry in listing.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = name.starts_with(declaration::TEMPLATE_NAME) && name.ends_with(".csv");
-        let path = entry.path();
-        if ours
-            && !written.iter().any(|d| d.name == name)
-            && output::ensure_not_input(&path, inputs).is_ok()
-            && std::fs::remove_file(&path).is_ok()
-        {
-            removed.push(path);
-        }
-    }
-    removed.sort();
-    removed
 }

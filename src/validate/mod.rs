@@ -55,6 +55,9 @@ pub struct ValidateConfig {
     pub options: ValidateOptions,
     /// Where `Cape_Validation_Result.csv` goes when tier 2 runs.
     pub result_path: PathBuf,
+    /// Whether the user named `result_path` (`--result`): then it is replaced. The default
+    /// name may be ACE's own download of a rejected upload, and is never replaced.
+    pub result_named: bool,
 }
 
 /// One problem or warning, tied to a line of the file where it has one.
@@ -86,6 +89,9 @@ pub struct Validation {
     /// The validation-result columns; present when tier 2 ran.
     #[serde(skip)]
     pub result: Option<ValidationResult>,
+    /// Where the result went when not to the path asked for (a file had that name).
+    #[serde(skip)]
+    pub result_written: Option<PathBuf>,
 }
 
 impl Validation {
@@ -113,6 +119,7 @@ impl Validation {
             }],
             warnings,
             result: None,
+            result_written: None,
         }
     }
 }
@@ -130,6 +137,37 @@ pub enum ValidateError {
     Output(#[from] OutputError),
 }
 
+/// Where the validation result goes: the path named, or the default name unless a file has
+/// it already (ACE downloads its own result under that name); then `… (cape).csv` beside it.
+fn result_path(cfg: &ValidateConfig) -> PathBuf {
+    let p = &cfg.result_path;
+    let own = || {
+        let recorded = std::fs::read_to_string(own_record(p)).unwrap_or_default();
+        std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
+            && crate::audit::hash_file(p).is_ok_and(|h| h.sha256 == recorded.trim())
+    };
+    if cfg.result_named || fs_exists_not(p) || own() {
+        return p.clone();
+    }
+    let stem = cfg
+        .result_path
+        .file_stem()
+        .map_or_else(|| "Cape_Validation_Result".into(), |s| s.to_string_lossy());
+    cfg.result_path.with_file_name(format!("{stem} (cape).csv"))
+}
+
+/// The hidden file beside a validation result that holds the SHA-256 cape wrote it with.
+fn own_record(result: &Path) -> PathBuf {
+    let name = result
+        .file_name()
+        .map_or_else(|| "result".into(), |n| n.to_string_lossy());
+    result.with_file_name(format!(".{name}.cape"))
+}
+
+fn fs_exists_not(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_err()
+}
+
 /// Reads the file, checks it, and writes the validation result when tier 2 ran.
 pub fn run(cfg: &ValidateConfig) -> Result<Validation, ValidateError> {
     output::ensure_not_input(&cfg.result_path, std::slice::from_ref(&cfg.input))?;
@@ -141,9 +179,19 @@ pub fn run(cfg: &ValidateConfig) -> Result<Validation, ValidateError> {
         InputError::Open { source, .. } | InputError::Spool { source, .. } => read_err(source),
     })?;
     let kind = src.kind();
-    let v = check_text(&cfg.input, kind, src.stream(), &cfg.options).map_err(read_err)?;
+    let mut v = check_text(&cfg.input, kind, src.stream(), &cfg.options).map_err(read_err)?;
     if let Some(result) = &v.result {
-        result.write_file(&cfg.result_path)?;
+        let path = result_path(cfg);
+        result.write_file(&path)?;
+        // What cape wrote there, so that the next run knows the file is its own.
+        if !cfg.result_named
+            && let Ok(h) = crate::audit::hash_file(&path)
+        {
+            let _ = std::fs::write(own_record(&path), format!("{}\n", h.sha256));
+        }
+        if path != cfg.result_path {
+            v.result_written = Some(path);
+        }
     }
     Ok(v)
 }
@@ -431,6 +479,7 @@ fn check_entries<R: Read>(
         problems,
         warnings,
         result: Some(result),
+        result_written: None,
     })
 }
 

@@ -39,10 +39,13 @@ pub fn render_json(cfg: &ValidateConfig, v: &Validation) -> String {
         counts,
         problems: &v.problems,
         warnings: &v.warnings,
-        result_file: v
-            .result
-            .as_ref()
-            .map(|_| cfg.result_path.display().to_string()),
+        result_file: v.result.as_ref().map(|_| {
+            v.result_written
+                .as_ref()
+                .unwrap_or(&cfg.result_path)
+                .display()
+                .to_string()
+        }),
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
     s.push('\n');
@@ -108,13 +111,28 @@ pub fn render_human(cfg: &ValidateConfig, v: &Validation) -> String {
         let _ = writeln!(s, "warning[{}]: {}{}", w.rule, line_prefix(w), w.message);
     }
     if let Some(r) = &v.result {
-        let _ = writeln!(
-            s,
-            "wrote {} ({} value{})",
-            cfg.result_path.display(),
-            r.len(),
-            if r.len() == 1 { "" } else { "s" }
-        );
+        if let Some(w) = &v.result_written {
+            let _ = writeln!(
+                s,
+                "note: {} exists (ACE's own result of an upload?) and is left as it is",
+                cfg.result_path.display()
+            );
+            let _ = writeln!(
+                s,
+                "wrote {} ({} value{})",
+                w.display(),
+                r.len(),
+                if r.len() == 1 { "" } else { "s" }
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "wrote {} ({} value{})",
+                cfg.result_path.display(),
+                r.len(),
+                if r.len() == 1 { "" } else { "s" }
+            );
+        }
     }
     s
 }

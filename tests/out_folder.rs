@@ -1,0 +1,267 @@
+//! The output folder as one transaction: what a user sees in it is the previous run's set
+//! or the new one, a killed run leaves nothing visible, only cape's own files are replaced,
+//! one run writes a folder at a time.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{fixture, listing, run};
+
+/// Every file of `dir` (recursively) with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().unwrap().is_dir() {
+            for (k, v) in snapshot(&e.path()) {
+                out.insert(format!("{name}/{k}"), v);
+            }
+        } else {
+            out.insert(name, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("es003/sample.csv"), dir.path().join("sample.csv")).unwrap();
+    dir
+}
+
+fn prepare(dir: &Path, extra: &[&str]) -> common::Ran {
+    let mut args = vec![
+        "prepare",
+        "sample.csv",
+        "--as-of",
+        "2026-06-01",
+        "-o",
+        "out",
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+/// A run stopped at `step` (killed, or failing there).
+fn stopped(dir: &Path, step: &str, how: &str, extra: &[&str]) -> i32 {
+    let mut args = vec![
+        "prepare",
+        "sample.csv",
+        "--as-of",
+        "2026-06-01",
+        "-o",
+        "out",
+    ];
+    args.extend_from_slice(extra);
+    let out = common::cape(dir)
+        .args(&args)
+        .env("CAPE_FAIL_AT", step)
+        .env("CAPE_FAIL_HOW", how)
+        .output()
+        .unwrap();
+    out.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn a_user_s_files_are_carried_over_and_stale_outputs_go() {
+    let dir = scratch();
+    let d = dir.path();
+    // The first run splits the eligible entries into five declarations.
+    assert_eq!(prepare(d, &["--max-entries", "2"]).code, 0);
+    assert_eq!(
+        listing(&d.join("out"))
+            .iter()
+            .filter(|n| n.starts_with("ACEP_"))
+            .count(),
+        5
+    );
+    let user = [
+        "ACEP_CapeEntryNumberUploadTemplate (1).csv",
+        "ACEP_CapeEntryNumberUploadTemplate - accepted 2026-05-01.csv",
+        "notes.txt",
+    ];
+    for u in user {
+        std::fs::write(d.join("out").join(u), format!("{u}\r\n")).unwrap();
+    }
+    std::fs::create_dir(d.join("out/mine")).unwrap();
+    std::fs::write(d.join("out/mine/a.txt"), "a").unwrap();
+    let r = prepare(d, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut want = vec![
+        "ACEP_CapeEntryNumberUploadTemplate (1).csv",
+        "ACEP_CapeEntryNumberUploadTemplate - accepted 2026-05-01.csv",
+        "ACEP_CapeEntryNumberUploadTemplate.csv",
+        "Cape_Validation_Result.csv",
+        "cape_entries.csv",
+        "cape_run.json",
+        "mine",
+        "notes.txt",
+    ];
+    want.sort();
+    assert_eq!(listing(&d.join("out")), want);
+    for u in user {
+        assert_eq!(
+            std::fs::read_to_string(d.join("out").join(u)).unwrap(),
+            format!("{u}\r\n")
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/mine/a.txt")).unwrap(),
+        "a"
+    );
+    // Nothing is left beside the folder.
+    assert_eq!(listing(d), ["out", "sample.csv"]);
+}
+
+#[test]
+fn a_changed_output_is_not_replaced() {
+    let dir = scratch();
+    let d = dir.path();
+    assert_eq!(prepare(d, &[]).code, 0);
+    let decl = d.join("out/ACEP_CapeEntryNumberUploadTemplate.csv");
+    std::fs::write(&decl, "Entry Number\r\nM2K10002376\r\n").unwrap();
+    let before = snapshot(&d.join("out"));
+    let r = prepare(d, &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "out/ACEP_CapeEntryNumberUploadTemplate.csv: cannot write the file: this file was \
+             not written by cape, or was changed since"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&d.join("out")), before);
+    assert_eq!(listing(d), ["out", "sample.csv"]);
+}
+
+#[test]
+fn a_stopped_run_leaves_the_old_set_or_the_new_one() {
+    for (step, how, new) in [
+        ("carried", "kill", false),
+        ("carried", "fail", false),
+        ("swapped", "kill", true),
+    ] {
+        let dir = scratch();
+        let d = dir.path();
+        assert_eq!(prepare(d, &["--max-entries", "2"]).code, 0);
+        let old = snapshot(&d.join("out"));
+        // The run that completes: its set, for comparison.
+        let other = scratch();
+        assert_eq!(prepare(other.path(), &[]).code, 0);
+        let fresh = snapshot(&other.path().join("out"));
+        let code = stopped(d, step, how, &[]);
+        assert_ne!(code, 0, "{step} {how}");
+        let seen = snapshot(&d.join("out"));
+        if new {
+            // cape_run.json names the folder: compare the declarations and reports.
+            let strip = |s: &BTreeMap<String, Vec<u8>>| s.keys().cloned().collect::<Vec<_>>();
+            assert_eq!(strip(&seen), strip(&fresh), "{step} {how}");
+            assert_eq!(
+                seen["ACEP_CapeEntryNumberUploadTemplate.csv"],
+                fresh["ACEP_CapeEntryNumberUploadTemplate.csv"]
+            );
+        } else {
+            assert_eq!(seen, old, "{step} {how}");
+        }
+        // The next run cleans what the stopped one left, and completes.
+        let r = prepare(d, &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(listing(d), ["out", "sample.csv"], "{step} {how}");
+        assert_eq!(
+            snapshot(&d.join("out")).keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn one_run_per_folder() {
+    let dir = scratch();
+    let d = dir.path();
+    // A lock held by a live process: this test's own.
+    std::fs::write(
+        d.join(".out.cape-lock"),
+        format!("{}\n", std::process::id()),
+    )
+    .unwrap();
+    let r = prepare(d, &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(&format!(
+            "out: cannot write the file: another cape run (process {}) is writing this folder",
+            std::process::id()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.join("out").exists());
+    // A killed run's lock is taken over.
+    std::fs::write(d.join(".out.cape-lock"), "4000000000\n").unwrap();
+    let r = prepare(d, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(listing(d), ["out", "sample.csv"]);
+}
+
+#[test]
+fn an_output_folder_holding_a_declared_file_is_refused() {
+    let dir = scratch();
+    let d = dir.path();
+    assert_eq!(prepare(d, &[]).code, 0);
+    let before = snapshot(&d.join("out"));
+    for declared in ["out", "out/ACEP_CapeEntryNumberUploadTemplate.csv"] {
+        let r = prepare(d, &["--declared", declared]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "error: out: the output folder holds {declared}, given to --declared"
+            )),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(snapshot(&d.join("out")), before);
+    }
+}
+
+/// 1,100 importers, one declaration each, with 256 files open at most: each output is
+/// closed as soon as it is written.
+#[test]
+fn many_declarations_with_few_open_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut body = String::from(
+        "Entry Summary Number,Importer Number,HTS Number - Full,Line Tariff Duty Amount\r\n",
+    );
+    for i in 0..1100u32 {
+        let e = format!("M2K{:07}", 2_000_000 + i);
+        let digit = cape::entry::EntryNumber::parse(&format!("{e}0"))
+            .unwrap()
+            .with_check_digit();
+        body.push_str(&format!(
+            "{digit},{:02}-{:07}-00,99030125,10.00\r\n",
+            i % 90 + 10,
+            i
+        ));
+    }
+    std::fs::write(d.join("many.csv"), body).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("cape");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 256 && exec '{}' prepare many.csv --as-of 2026-06-01 --assume-unliquidated --split-by importer -o out",
+            bin.display()
+        ))
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let decls = listing(&d.join("out"))
+        .iter()
+        .filter(|n| n.starts_with("ACEP_"))
+        .count();
+    assert_eq!(decls, 1100);
+}
