@@ -16,7 +16,6 @@ use cape::entry::FilerCode;
 use cape::es003::values::DateOrder;
 use cape::es003::{InputFormat, InputSpec};
 use cape::history::Declared;
-use cape::output;
 use cape::prepare::{self, PrepareConfig, SplitBy};
 use cape::report::claims::ClaimsConfig;
 use cape::report::summary::Summary;
@@ -24,6 +23,7 @@ use cape::rules::InForce;
 use cape::rules::listing::Listing;
 use cape::validate::{self, ValidateConfig, ValidateOptions};
 use cape::validation_result;
+use cape::{out_folder, output};
 
 /// Prepare and validate CAPE declarations for IEEPA duty refunds.
 #[derive(Parser)]
@@ -231,6 +231,7 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
+    out_folder::clean_up_on_signals();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Prepare(a) => run_prepare(a),

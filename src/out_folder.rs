@@ -65,11 +65,17 @@ fn sibling(dir: &Path, tag: &str) -> PathBuf {
     parent.join(format!(".{name}.cape-{tag}"))
 }
 
-/// A test may stop a run at a named step, as a kill would (debug builds only).
+/// A test may stop a run at a named step, as a kill would, or hold it there for a signal
+/// (debug builds only).
 fn fail_point(step: &str) -> Result<(), OutputError> {
     if cfg!(debug_assertions) && std::env::var("CAPE_FAIL_AT").is_ok_and(|s| s == step) {
-        if std::env::var("CAPE_FAIL_HOW").is_ok_and(|h| h == "kill") {
-            std::process::abort();
+        match std::env::var("CAPE_FAIL_HOW").as_deref() {
+            Ok("kill") => std::process::abort(),
+            Ok("wait") => {
+                eprintln!("waiting at {step}");
+                std::thread::sleep(std::time::Duration::from_secs(30));
+            }
+            _ => {}
         }
         return Err(OutputError::Io {
             path: step.into(),
@@ -105,6 +111,7 @@ impl OutFolder {
             done: false,
         };
         folder.clean_leftovers();
+        active().push((folder.stage.clone(), folder.lock.clone()));
         fs::create_dir(&folder.stage).map_err(io_err(&folder.stage))?;
         folder.own = own_files(dir);
         Ok(folder)
@@ -235,6 +242,43 @@ impl Drop for OutFolder {
             let _ = fs::remove_dir_all(&self.stage);
         }
         let _ = fs::remove_file(&self.lock);
+        active().retain(|(s, _)| *s != self.stage);
+    }
+}
+
+/// The staging folders and locks of the folders being written, for the signal handler.
+fn active() -> std::sync::MutexGuard<'static, Vec<(PathBuf, PathBuf)>> {
+    static ACTIVE: std::sync::Mutex<Vec<(PathBuf, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    ACTIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// On Ctrl-C, SIGTERM or a closed terminal, removes what staging left (the folder itself
+/// is the old set or the new one at every moment) and ends with 128 + the signal's number.
+/// Call before any thread starts: the signals are then taken by one thread of their own.
+pub fn clean_up_on_signals() {
+    #[cfg(unix)]
+    // SAFETY: the signal set is initialised by sigemptyset before use; blocking signals in
+    // this thread, before any other exists, makes every later thread inherit the mask, so
+    // only the waiting thread below receives them.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for s in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, s);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        std::thread::spawn(move || {
+            let mut sig = 0;
+            if libc::sigwait(&set, &mut sig) == 0 {
+                for (stage, lock) in active().iter() {
+                    let _ = fs::remove_dir_all(stage);
+                    let _ = fs::remove_file(lock);
+                }
+                std::process::exit(128 + sig);
+            }
+        });
     }
 }
 

@@ -265,3 +265,49 @@ fn many_declarations_with_few_open_files() {
         .count();
     assert_eq!(decls, 1100);
 }
+
+/// SIGINT or SIGTERM in the middle of the commit: the folder keeps the old set, and
+/// nothing is left beside it.
+#[test]
+fn a_signal_leaves_the_old_set_and_no_leftovers() {
+    for (sig, code) in [("TERM", 143), ("INT", 130)] {
+        let dir = scratch();
+        let d = dir.path();
+        assert_eq!(prepare(d, &["--max-entries", "2"]).code, 0);
+        let old = snapshot(&d.join("out"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
+            .args([
+                "prepare",
+                "sample.csv",
+                "--as-of",
+                "2026-06-01",
+                "-o",
+                "out",
+            ])
+            .current_dir(d)
+            .env("CAPE_FAIL_AT", "carried")
+            .env("CAPE_FAIL_HOW", "wait")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the run holds at the step, its staging folder beside the output.
+        let staged = || listing(d).iter().any(|n| n.starts_with(".out.cape-stage-"));
+        for _ in 0..200 {
+            if staged() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        assert!(staged(), "{sig}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{sig}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{sig}");
+        assert_eq!(snapshot(&d.join("out")), old, "{sig}");
+        assert_eq!(listing(d), ["out", "sample.csv"], "{sig}");
+    }
+}
