@@ -1,6 +1,8 @@
 //! The `cape` command line: parses arguments, resolves them into the library's
 //! configurations, runs the command and maps the outcome to an exit code
-//! (0 done, 1 findings, 2 could not run).
+//! (0 done, 1 findings, 2 could not run). The arguments themselves are in `cli.rs`.
+
+mod cli;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,11 +10,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Parser;
 
-use cape::declaration::{self, DEFAULT_MAX_ENTRIES, TEMPLATE_NAME};
+use cape::declaration::{self, TEMPLATE_NAME};
 use cape::eligibility::{Reconciliation, RuleOptions};
-use cape::entry::FilerCode;
 use cape::es003::values::DateOrder;
 use cape::es003::{InputFormat, InputSpec};
 use cape::history::Declared;
@@ -24,205 +25,7 @@ use cape::rules::listing::Listing;
 use cape::validate::{self, ValidateConfig, ValidateOptions};
 use cape::validation_result;
 use cape::{out_folder, output};
-
-/// Prepare and validate CAPE declarations for IEEPA duty refunds.
-#[derive(Parser)]
-#[command(name = "cape", version, about, max_term_width = 100)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Turn ES-003 exports into declarations, with a reason for every entry left out.
-    Prepare(PrepareArgs),
-    /// Check a declaration CSV exactly as ACE's upload would, before uploading it.
-    Validate(ValidateArgs),
-    /// Read ACE Claim Details files: results per claim, and what to do about failed entries.
-    Claims(ClaimsArgs),
-    /// Write an empty declaration: the `Entry Number` header line alone.
-    Template(TemplateArgs),
-    /// Print the rules in force on a filing date, with their dates and sources.
-    Rules(RulesArgs),
-}
-
-#[derive(Args)]
-struct RulesArgs {
-    /// The filing date (default: today).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
-    as_of: Option<NaiveDate>,
-    /// Print one JSON document instead.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Args)]
-struct ValidateArgs {
-    /// The declaration CSV to check.
-    file: PathBuf,
-    /// The filer code of a Filer or Organizational Broker account: every entry must start
-    /// with it.
-    #[arg(long, value_name = "XXX", value_parser = parse_filer_code)]
-    filer_code: Option<FilerCode>,
-    /// The most entry numbers one declaration may hold.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES,
-          value_parser = parse_max_entries)]
-    max_entries: usize,
-    /// Earlier declarations and ACE Claim Details files, or folders of them: entries
-    /// declared before are flagged (repeat the option, or give several paths after it).
-    #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
-    declared: Vec<PathBuf>,
-    /// Where to write Cape_Validation_Result.csv.
-    #[arg(long, value_name = "PATH")]
-    result: Option<PathBuf>,
-    /// Print one JSON document on stdout instead of the summary.
-    #[arg(long)]
-    json: bool,
-    /// Fail (exit 1) on warnings too.
-    #[arg(long)]
-    strict: bool,
-}
-
-#[derive(Args)]
-struct PrepareArgs {
-    /// ES-003 exports: CSV, tab-separated text or XLSX (several are merged).
-    #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
-    /// The output folder.
-    #[arg(
-        short,
-        long = "out-dir",
-        value_name = "DIR",
-        default_value = "cape-out"
-    )]
-    out_dir: PathBuf,
-    /// The filing date that the 80-day window counts to (default: today).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
-    as_of: Option<NaiveDate>,
-    /// A broker account's filer code: entries of other filer codes are left out.
-    #[arg(long, value_name = "XXX", value_parser = parse_filer_code)]
-    filer_code: Option<FilerCode>,
-    /// An importer account's importer number: entries of other importers are left out.
-    #[arg(long, value_name = "NUMBER", value_parser = parse_importer)]
-    importer: Option<String>,
-    /// One set of declaration files per filer code or per importer.
-    #[arg(long, value_enum, default_value = "none")]
-    split_by: SplitArg,
-    /// The most entry numbers one declaration may hold.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES,
-          value_parser = parse_max_entries)]
-    max_entries: usize,
-    /// Earlier declarations and ACE Claim Details files, or folders of them: entries
-    /// declared before are flagged (repeat the option, or give several paths after it).
-    #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
-    declared: Vec<PathBuf>,
-    /// Treat entries as unliquidated when the inputs have no liquidation columns.
-    #[arg(long)]
-    assume_unliquidated: bool,
-    /// Accept reconciliation-flagged entries of types 01, 02 and 06 before 2026-06-29 too
-    /// (the rule CBP applies from that day).
-    #[arg(long, conflicts_with = "exclude_reconciliation")]
-    allow_reconciliation: bool,
-    /// Keep every reconciliation-flagged entry out, also types 01, 02 and 06 from
-    /// 2026-06-29 (for a broker who knows their type 09 reconciliations are filed).
-    #[arg(long)]
-    exclude_reconciliation: bool,
-    /// Read every input as this format instead of detecting it.
-    #[arg(long, value_enum)]
-    input_format: Option<FormatArg>,
-    /// How the inputs write NN/NN/YYYY dates. Without it, month first as ACE writes them;
-    /// when a date reads only day first, dates that read both ways go to review.
-    #[arg(long, value_enum, value_name = "ORDER")]
-    date_order: Option<DateOrderArg>,
-    /// The XLSX sheet to read (default: "Main Report", else the first with the header).
-    #[arg(long, value_name = "NAME")]
-    sheet: Option<String>,
-    /// Print one JSON document on stdout instead of the summary.
-    #[arg(long)]
-    json: bool,
-    /// Fail (exit 1) when an entry needs review or a row could not be read.
-    #[arg(long)]
-    strict: bool,
-    /// List the header and column that fed each field of each input.
-    #[arg(long, short)]
-    verbose: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum SplitArg {
-    None,
-    Filer,
-    Importer,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum DateOrderArg {
-    /// Day/month/year (Excel in most of the world).
-    Dmy,
-    /// Month/day/year (ACE, Excel in the US).
-    Mdy,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Csv,
-    Tsv,
-    Xlsx,
-}
-
-#[derive(Args)]
-struct ClaimsArgs {
-    /// Claim Details files downloaded from ACE (CSV).
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
-    /// Where to write the per-entry report.
-    #[arg(long, value_name = "PATH", default_value = cape::report::claims::FILE_NAME)]
-    output: PathBuf,
-    /// Print one JSON document on stdout instead of the summary.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Args)]
-struct TemplateArgs {
-    /// Where to write it.
-    #[arg(default_value = "ACEP_CapeEntryNumberUploadTemplate.csv")]
-    path: PathBuf,
-    /// Overwrite an existing file.
-    #[arg(long)]
-    force: bool,
-}
-
-fn parse_filer_code(s: &str) -> Result<FilerCode, String> {
-    FilerCode::parse(s).ok_or_else(|| {
-        format!("`{s}` is not a filer code: a filer code is 3 letters or digits, such as 0S2")
-    })
-}
-
-fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. 2026-05-01"))
-}
-
-fn parse_importer(s: &str) -> Result<String, String> {
-    let id = cape::es003::values::ident(s.as_bytes());
-    if id.is_empty() {
-        return Err(format!(
-            "`{s}` is not an importer number, such as 12-3456789-00"
-        ));
-    }
-    Ok(id)
-}
-
-fn parse_max_entries(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!(
-            "`{s}` is not a number of entries: give a whole number from 1"
-        )),
-    }
-}
+use cli::*;
 
 /// What a command ended with, for the exit code.
 enum Outcome {
