@@ -3,8 +3,6 @@
 //! SHA-256 of every input, earlier declaration and output, and the counts. It holds no
 //! clock time, so two runs on the same inputs and options write the same bytes.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -13,7 +11,7 @@ use crate::eligibility::Decision;
 use crate::es003::InputFormat;
 use crate::money::Cents;
 use crate::out_folder::{OutFolder, Written};
-use crate::output::{Fingerprint, Fingerprinting, OutputError};
+use crate::output::{Fingerprint, OutputError};
 use crate::prepare::{PrepareConfig, Prepared, SplitBy};
 use crate::rules::RULES_VERSION;
 
@@ -44,10 +42,7 @@ impl FileHash {
 
 /// SHA-256 and size of a file, streamed.
 pub fn hash_file(path: &Path) -> std::io::Result<FileHash> {
-    let mut f = Fingerprinting::new(File::open(path)?);
-    let mut buf = vec![0u8; 1 << 20];
-    while f.read(&mut buf)? != 0 {}
-    Ok(FileHash::new(path, f.finish()))
+    Ok(FileHash::new(path, crate::output::fingerprint_file(path)?))
 }
 
 #[derive(Serialize)]

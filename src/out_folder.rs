@@ -189,7 +189,7 @@ impl OutFolder {
                 let to = self.stage.join(&name);
                 let ours = self.own.get(&name).is_some_and(|sha| {
                     fs::symlink_metadata(&from).is_ok_and(|m| m.is_file())
-                        && crate::audit::hash_file(&from).is_ok_and(|h| h.sha256 == *sha)
+                        && crate::output::fingerprint_file(&from).is_ok_and(|h| h.sha256 == *sha)
                 });
                 if ours {
                     if !to.exists() {
@@ -347,7 +347,7 @@ fn own_files(dir: &Path) -> HashMap<OsString, String> {
         }
     }
     // The record is cape's own as long as it reads as one.
-    if let Ok(h) = crate::audit::hash_file(&record) {
+    if let Ok(h) = crate::output::fingerprint_file(&record) {
         own.insert(RUN_RECORD.into(), h.sha256);
     }
     own

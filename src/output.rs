@@ -180,6 +180,14 @@ impl<R: io::Read> io::Read for Fingerprinting<R> {
     }
 }
 
+/// The size and SHA-256 of a file, streamed.
+pub fn fingerprint_file(path: &Path) -> io::Result<Fingerprint> {
+    let mut f = Fingerprinting::new(fs::File::open(path)?);
+    let mut buf = vec![0u8; 1 << 20];
+    while io::Read::read(&mut f, &mut buf)? != 0 {}
+    Ok(f.finish())
+}
+
 /// Bytes gathered before each write to an output: a declaration of 9,999 entries is two
 /// writes, not sixteen.
 const WRITE_BUFFER: usize = 64 << 10;

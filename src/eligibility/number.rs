@@ -14,7 +14,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Found) {
             Rule::EntryFormat,
             format!("`{raw}`: {}", problems::format(raw)),
         );
-        if let Some(m) = crate::validate::spreadsheet_damage(raw) {
+        if let Some(m) = crate::entry::spreadsheet_damage(raw) {
             out.add(Rule::SpreadsheetDamage, m);
         }
         return;

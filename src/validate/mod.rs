@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use damage::spreadsheet_damage;
 pub use render::{render_human, render_json};
 
 use records::Records;
@@ -144,7 +143,7 @@ fn result_path(cfg: &ValidateConfig) -> PathBuf {
     let own = || {
         let recorded = std::fs::read_to_string(own_record(p)).unwrap_or_default();
         std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
-            && crate::audit::hash_file(p).is_ok_and(|h| h.sha256 == recorded.trim())
+            && crate::output::fingerprint_file(p).is_ok_and(|h| h.sha256 == recorded.trim())
     };
     if cfg.result_named || fs_exists_not(p) || own() {
         return p.clone();
@@ -185,7 +184,7 @@ pub fn run(cfg: &ValidateConfig) -> Result<Validation, ValidateError> {
         result.write_file(&path)?;
         // What cape wrote there, so that the next run knows the file is its own.
         if !cfg.result_named
-            && let Ok(h) = crate::audit::hash_file(&path)
+            && let Ok(h) = crate::output::fingerprint_file(&path)
         {
             let _ = std::fs::write(own_record(&path), format!("{}\n", h.sha256));
         }
@@ -356,7 +355,7 @@ fn check_entries<R: Read>(
                 )
             });
             kept.value(&mut result.not_11_characters, value);
-            if let Some(message) = damage::spreadsheet_damage(value) {
+            if let Some(message) = crate::entry::spreadsheet_damage(value) {
                 kept.warning(&mut warnings, || {
                     finding(rec.line, value, Rule::SpreadsheetDamage, message)
                 });

@@ -6,6 +6,9 @@
 //! code, a 7-digit serial and a check digit. ACE does not test the check digit, so a wrong
 //! one is a warning here, never a format error.
 
+mod damage;
+pub use damage::spreadsheet_damage;
+
 use std::fmt;
 
 /// Letters and digits in a well-formed entry number.
