@@ -12,7 +12,7 @@ use crate::es003::InputFormat;
 use crate::money::Cents;
 use crate::out_folder::{OutFolder, Written};
 use crate::output::{Fingerprint, OutputError};
-use crate::prepare::{PrepareConfig, Prepared, SplitBy};
+use crate::prepare::prepared::{ColumnUse, PrepareConfig, Prepared, SplitBy};
 use crate::rules::RULES_VERSION;
 
 /// The name of the audit file.
@@ -76,7 +76,7 @@ struct InputColumns {
     encoding: Option<&'static str>,
     delimiter: Option<char>,
     header_line: u64,
-    columns: Vec<crate::prepare::ColumnUse>,
+    columns: Vec<ColumnUse>,
 }
 
 #[derive(Serialize)]

@@ -1,46 +1,29 @@
-//! `cape prepare`: from ES-003 exports to ready declarations. Opens every input and maps its
-//! columns first (a missing required column stops the run before anything is written),
-//! streams the rows into the per-entry ledger, decides every entry, plans the declaration
-//! files while counting the entries for the summary (`tally.rs`), and writes all outputs,
-//! each complete or not at all.
+//! `cape prepare`: from ES-003 exports to ready declarations, as a pipeline of stages. Opens
+//! every input and maps its columns first (a missing required column stops the run before
+//! anything is written), streams the rows into the per-entry ledger, decides every entry,
+//! plans the declaration files while counting the entries for the summary (`tally.rs`),
+//! and hands the run's read-only view (`prepared.rs`) to the output stage (`outputs.rs`),
+//! which writes the whole set or nothing.
 
+mod outputs;
 mod plan;
+pub mod prepared;
 mod progress;
 mod tally;
 
 use std::path::{Path, PathBuf};
 
-use crate::declaration;
-use crate::eligibility::{self, Decision, RuleOptions, Verdict};
-use crate::es003::{self, Field, InputFormat, InputSpec, ReadError};
-use crate::history::Declared;
+use crate::eligibility;
+use crate::es003::{self, Field, InputFormat, ReadError};
 use crate::ledger::Ledger;
-use crate::money::Cents;
-use crate::out_folder::OutFolder;
 use crate::output::{self, OutputError};
 use crate::parallel;
 use crate::report;
-use crate::validation_result::{self, ValidationResult};
+use crate::validation_result;
 
 pub use plan::{DeclarationFile, SplitBy};
+pub use prepared::{ColumnUse, ENTRIES_FILE, InputInfo, PrepareConfig, Prepared};
 pub use tally::Tally;
-
-/// The name of the per-entry report.
-pub const ENTRIES_FILE: &str = "cape_entries.csv";
-
-/// A resolved `cape prepare` run.
-#[derive(Clone, Debug)]
-pub struct PrepareConfig {
-    pub inputs: Vec<InputSpec>,
-    pub out_dir: PathBuf,
-    pub rules: RuleOptions,
-    pub split_by: SplitBy,
-    pub max_entries: usize,
-    /// What was declared before (`--declared`).
-    pub declared: Declared,
-    /// Show progress on stderr (only when it is a terminal).
-    pub progress: bool,
-}
 
 /// Why `cape prepare` could not run.
 #[derive(Debug, thiserror::Error)]
@@ -67,82 +50,6 @@ pub enum PrepareError {
         #[source]
         source: std::io::Error,
     },
-}
-
-/// One input as it was read.
-#[derive(Clone, Debug)]
-pub struct InputInfo {
-    pub path: PathBuf,
-    pub format: InputFormat,
-    pub sheet: Option<String>,
-    pub header_line: u64,
-    pub rows: u64,
-    /// Optional columns the input lacks.
-    pub missing: Vec<Field>,
-    /// The column that fed each field found.
-    pub columns: Vec<ColumnUse>,
-    /// The text encoding and delimiter, for text inputs.
-    pub encoding: Option<&'static str>,
-    pub delimiter: Option<char>,
-}
-
-/// One field of an input and the column it was read from.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ColumnUse {
-    pub field: &'static str,
-    /// The header as written.
-    pub header: String,
-    /// The column, from 1.
-    pub column: usize,
-    /// Whether the header is ACE's own name for the field.
-    pub ace_name: bool,
-}
-
-impl ColumnUse {
-    /// The fields of `header` and their columns.
-    fn of(header: &es003::Header) -> Vec<ColumnUse> {
-        Field::ALL
-            .into_iter()
-            .filter_map(|f| {
-                let c = header.columns.get(f)?;
-                let written = header.names.get(c).map_or("", |n| n.trim()).to_string();
-                Some(ColumnUse {
-                    field: f.code(),
-                    ace_name: es003::columns::header_key(&written)
-                        == es003::columns::header_key(f.header()),
-                    header: written,
-                    column: c + 1,
-                })
-            })
-            .collect()
-    }
-}
-
-/// Everything a run found and wrote.
-pub struct Prepared {
-    pub inputs: Vec<InputInfo>,
-    pub ledger: Ledger,
-    /// One verdict per ledger entry, same order.
-    pub verdicts: Vec<Verdict>,
-    /// The declaration file of each ledger entry, if any.
-    pub placed: Vec<Option<usize>>,
-    pub declarations: Vec<DeclarationFile>,
-    pub validation_result: ValidationResult,
-    pub written: Vec<PathBuf>,
-    pub removed: Vec<PathBuf>,
-    /// Inputs given more than once, read once.
-    pub repeated: Vec<PathBuf>,
-    /// The ledger's entries in the order of their numbers.
-    pub by_number: Vec<usize>,
-    /// What the entries add up to.
-    pub tally: Tally,
-}
-
-impl Prepared {
-    /// How many entries got decision `d`, and their IEEPA duty.
-    pub fn bucket(&self, d: Decision) -> (usize, Cents) {
-        self.tally.buckets[d as usize]
-    }
 }
 
 /// Runs `cape prepare`.
@@ -260,7 +167,7 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         removed: Vec::new(),
         repeated,
     };
-    write_outputs(cfg, &input_paths, &mut prepared, hashes)?;
+    outputs::write_outputs(cfg, &input_paths, &mut prepared, hashes)?;
     Ok(prepared)
 }
 
@@ -303,43 +210,5 @@ fn check_declared_outside(cfg: &PrepareConfig) -> Result<(), PrepareError> {
             });
         }
     }
-    Ok(())
-}
-
-/// Writes every output as a set into a staging folder, and puts the set in place of the
-/// folder's old one in one step (see [`crate::out_folder`]).
-fn write_outputs(
-    cfg: &PrepareConfig,
-    inputs: &[PathBuf],
-    p: &mut Prepared,
-    hashes: crate::audit::InputHashes,
-) -> Result<(), PrepareError> {
-    for d in &p.declarations {
-        output::ensure_not_input(&cfg.out_dir.join(&d.name), inputs)?;
-    }
-    let folder = OutFolder::begin(&cfg.out_dir)?;
-    // The declarations and the validation result are written while the entries report, the
-    // one large output, is.
-    let shared: &Prepared = p;
-    let (small, entries) = parallel::both(
-        || {
-            let mut written = Vec::new();
-            for d in &shared.declarations {
-                written.push(folder.write(&d.name, |w| declaration::write_to(w, &d.entries))?);
-            }
-            written.push(folder.write(validation_result::FILE_NAME, |w| {
-                shared.validation_result.write_to(w)
-            })?);
-            Ok::<_, OutputError>(written)
-        },
-        || folder.write(ENTRIES_FILE, |w| report::entries::write(w, shared)),
-    );
-    let mut written = small?;
-    written.push(entries?);
-    let audit = crate::audit::stage(cfg, p, hashes, &folder, &written)?;
-    written.push(audit);
-    let committed = folder.commit()?;
-    p.written = written.into_iter().map(|w| w.path).collect();
-    p.removed = committed.removed;
     Ok(())
 }

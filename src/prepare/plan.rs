@@ -12,22 +12,7 @@ use crate::ledger::Ledger;
 use crate::rules::Rule;
 use crate::validation_result::ValidationResult;
 
-/// How eligible entries are spread over declaration files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SplitBy {
-    None,
-    Filer,
-    Importer,
-}
-
-/// One declaration file to write.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeclarationFile {
-    pub name: String,
-    /// The filer code or importer number it holds, when split.
-    pub key: Option<String>,
-    pub entries: Vec<EntryNumber>,
-}
+pub use super::prepared::{DeclarationFile, SplitBy};
 
 /// The declaration files, and for each ledger entry the index of its file. `by_number`
 /// holds the ledger's entries in the order of their numbers.

@@ -9,7 +9,7 @@ use crate::ledger::{EntryState, Sym};
 use crate::money::push_u64;
 use crate::output::{CSV_LINE_END, push_field};
 use crate::parallel;
-use crate::prepare::Prepared;
+use crate::prepare::prepared::Prepared;
 use crate::rules::Rule;
 
 /// The report's columns, in order.

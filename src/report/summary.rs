@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::eligibility::Decision;
 use crate::es003::Field;
 use crate::money::Cents;
-use crate::prepare::{PrepareConfig, Prepared};
+use crate::prepare::prepared::{ColumnUse, PrepareConfig, Prepared};
 use crate::rules::{RULES_VERSION, Rule, Seen};
 
 /// The optional columns whose absence leaves a rule unchecked.
@@ -57,7 +57,7 @@ pub struct InputJson {
     pub header_line: u64,
     pub rows: u64,
     /// The header and column that fed each field.
-    pub columns: Vec<crate::prepare::ColumnUse>,
+    pub columns: Vec<ColumnUse>,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,51 @@
+//! The last stage of `cape prepare`: writing the set of outputs from the run's read-only
+//! view, into a staging folder swapped in as one (see [`crate::out_folder`]).
+
+use std::path::PathBuf;
+
+use super::PrepareError;
+use super::prepared::{ENTRIES_FILE, PrepareConfig, Prepared};
+use crate::declaration;
+use crate::out_folder::OutFolder;
+use crate::output::{self, OutputError};
+use crate::parallel;
+use crate::report;
+use crate::validation_result;
+
+/// Writes every output as a set into a staging folder, and puts the set in place of the
+/// folder's old one in one step (see [`crate::out_folder`]).
+pub(super) fn write_outputs(
+    cfg: &PrepareConfig,
+    inputs: &[PathBuf],
+    p: &mut Prepared,
+    hashes: crate::audit::InputHashes,
+) -> Result<(), PrepareError> {
+    for d in &p.declarations {
+        output::ensure_not_input(&cfg.out_dir.join(&d.name), inputs)?;
+    }
+    let folder = OutFolder::begin(&cfg.out_dir)?;
+    // The declarations and the validation result are written while the entries report, the
+    // one large output, is.
+    let shared: &Prepared = p;
+    let (small, entries) = parallel::both(
+        || {
+            let mut written = Vec::new();
+            for d in &shared.declarations {
+                written.push(folder.write(&d.name, |w| declaration::write_to(w, &d.entries))?);
+            }
+            written.push(folder.write(validation_result::FILE_NAME, |w| {
+                shared.validation_result.write_to(w)
+            })?);
+            Ok::<_, OutputError>(written)
+        },
+        || folder.write(ENTRIES_FILE, |w| report::entries::write(w, shared)),
+    );
+    let mut written = small?;
+    written.push(entries?);
+    let audit = crate::audit::stage(cfg, p, hashes, &folder, &written)?;
+    written.push(audit);
+    let committed = folder.commit()?;
+    p.written = written.into_iter().map(|w| w.path).collect();
+    p.removed = committed.removed;
+    Ok(())
+}
