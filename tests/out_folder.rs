@@ -32,7 +32,8 @@ fn scratch() -> tempfile::TempDir {
     dir
 }
 
-fn prepare(dir: &Path, extra: &[&str]) -> common::Ran {
+/// `prepare` on the sample into `out`, with `extra` options.
+fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "prepare",
         "sample.csv",
@@ -42,22 +43,17 @@ fn prepare(dir: &Path, extra: &[&str]) -> common::Ran {
         "out",
     ];
     args.extend_from_slice(extra);
-    run(dir, &args)
+    args
+}
+
+fn prepare(dir: &Path, extra: &[&str]) -> common::Ran {
+    run(dir, &args(extra))
 }
 
 /// A run stopped at `step` (killed, or failing there).
 fn stopped(dir: &Path, step: &str, how: &str, extra: &[&str]) -> i32 {
-    let mut args = vec![
-        "prepare",
-        "sample.csv",
-        "--as-of",
-        "2026-06-01",
-        "-o",
-        "out",
-    ];
-    args.extend_from_slice(extra);
     let out = common::cape(dir)
-        .args(&args)
+        .args(args(extra))
         .env("CAPE_FAIL_AT", step)
         .env("CAPE_FAIL_HOW", how)
         .output()

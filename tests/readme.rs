@@ -86,18 +86,16 @@ fn the_workflow_runs_as_written() {
     let d = dir.path();
     std::fs::copy(fixture("es003/sample.csv"), d.join("ES003.csv")).unwrap();
     std::fs::create_dir(d.join("filed")).unwrap();
+    let step2 = [
+        "prepare",
+        "ES003.csv",
+        "--as-of",
+        "2026-06-01",
+        "--declared",
+        "filed/",
+    ];
     // Step 2, with nothing filed yet.
-    let r = run(
-        d,
-        &[
-            "prepare",
-            "ES003.csv",
-            "--as-of",
-            "2026-06-01",
-            "--declared",
-            "filed/",
-        ],
-    );
+    let r = run(d, &step2);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // Step 3: the declaration is uploaded and copied into filed/.
     let decl = "ACEP_CapeEntryNumberUploadTemplate.csv";
@@ -139,17 +137,7 @@ fn the_workflow_runs_as_written() {
     assert_eq!(r2.code, 0, "{}", r2.stderr);
     assert_eq!(r2.stderr, r.stderr);
     // Step 5: the next declaration leaves out what was declared.
-    let r = run(
-        d,
-        &[
-            "prepare",
-            "ES003.csv",
-            "--as-of",
-            "2026-06-01",
-            "--declared",
-            "filed/",
-        ],
-    );
+    let r = run(d, &step2);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let report = read(d.join("cape-out/cape_entries.csv"));
     assert!(
