@@ -360,3 +360,27 @@ fn two_columns_for_one_field_and_a_status_that_is_a_claim_status() {
     );
     assert!(!d.join("claims-out").exists());
 }
+
+#[test]
+fn a_piped_workbook_is_read_and_fingerprinted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let name = copy(d, "es003/sample.xlsx");
+    let want = report_of(d, &name);
+    let fifo = d.join("pipe.xlsx");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let body = std::fs::read(fixture("es003/sample.xlsx")).unwrap();
+    let sha = cape::output::fingerprint_file(&fixture("es003/sample.xlsx")).unwrap();
+    let writer = std::thread::spawn(move || std::fs::write(fifo, body).unwrap());
+    let r = run(d, &["prepare", "pipe.xlsx", "--as-of", AS_OF, "-o", "out"]);
+    writer.join().unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = read(d.join("out/cape_entries.csv")).replace("pipe.xlsx", "INPUT");
+    assert_eq!(got, want);
+    let record: serde_json::Value =
+        serde_json::from_str(&read(d.join("out/cape_run.json"))).unwrap();
+    assert_eq!(record["inputs"][0]["sha256"], sha.sha256.as_str());
+}

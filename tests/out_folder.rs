@@ -124,8 +124,9 @@ fn a_changed_output_is_not_replaced() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains(
-            "out/ACEP_CapeEntryNumberUploadTemplate.csv: cannot write the file: this file was \
-             not written by cape, or was changed since"
+            "error: out: the new outputs were not put in place; the folder holds what it held \
+             before: out/ACEP_CapeEntryNumberUploadTemplate.csv: cannot write the file: this \
+             file was not written by cape, or was changed since"
         ),
         "{}",
         r.stderr
@@ -306,4 +307,43 @@ fn a_signal_leaves_the_old_set_and_no_leftovers() {
         assert_eq!(snapshot(&d.join("out")), old, "{sig}");
         assert_eq!(listing(d), ["out", "sample.csv"], "{sig}");
     }
+}
+
+/// 300 inputs with 64 files open at most: each input is opened when its turn comes.
+#[test]
+fn many_inputs_with_few_open_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut names = Vec::new();
+    for i in 0..300u32 {
+        let e = cape::entry::EntryNumber::parse(&format!("M2K{:07}0", 3_000_000 + i))
+            .unwrap()
+            .with_check_digit();
+        let name = format!("in{i:03}.csv");
+        std::fs::write(
+            d.join(&name),
+            format!(
+                "Entry Summary Number,HTS Number - Full,Line Tariff Duty Amount\r\n{e},99030125,1.00\r\n"
+            ),
+        )
+        .unwrap();
+        names.push(name);
+    }
+    let bin = assert_cmd::cargo::cargo_bin("cape");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 64 && exec '{}' prepare {} --as-of 2026-06-01 --assume-unliquidated -o out",
+            bin.display(),
+            names.join(" ")
+        ))
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("300 inputs read, 300 rows, 300 entries"),
+        "{stderr}"
+    );
 }

@@ -138,6 +138,14 @@ enum Inner {
 }
 
 impl Opened {
+    /// A path that reads the input's bytes: its own, or the copy of a pipe.
+    pub fn readable_path(&self) -> &std::path::Path {
+        match &self.inner {
+            Inner::Xlsx(_, Some(spool)) => spool,
+            _ => &self.path,
+        }
+    }
+
     /// Whether [`Opened::read_rows`] fingerprints the file as it reads it.
     pub fn fingerprints(&self) -> bool {
         matches!(self.inner, Inner::Csv(_))

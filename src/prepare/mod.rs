@@ -40,6 +40,12 @@ pub enum PrepareError {
     DeclaredInOut { out: PathBuf, declared: PathBuf },
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error("{dir}: the new outputs were not put in place; the folder holds what it held before")]
+    NotCommitted {
+        dir: PathBuf,
+        #[source]
+        source: OutputError,
+    },
     #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
     #[error("{path}: cannot be the output folder: {file} is a file; choose another with --out-dir")]
@@ -66,11 +72,29 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
             repeated.push(spec.path.clone());
         }
     }
-    // Every input's header first: nothing is read or written if one lacks a column.
-    let opened = specs
-        .iter()
-        .map(|s| es003::open(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Every input's header first: nothing is read or written if one lacks a column. A file
+    // is closed again and opened anew when its turn comes, so that few files are open
+    // whatever the number of inputs; a pipe is kept (its copy is all there is of it).
+    let mut on_read = Vec::new();
+    let mut early = Vec::new();
+    let mut opened = Vec::new();
+    for s in &specs {
+        let o = es003::open(s)?;
+        let regular = std::fs::metadata(&s.path).is_ok_and(|m| m.is_file());
+        // The copy of a piped workbook lives only as long as its reader: fingerprint it now.
+        let now = (!regular && !o.fingerprints())
+            .then(|| output::fingerprint_file(o.readable_path()))
+            .transpose()
+            .map_err(|source| {
+                PrepareError::Audit(crate::audit::AuditError::Hash {
+                    path: s.path.clone(),
+                    source,
+                })
+            })?;
+        on_read.push(o.fingerprints() || now.is_some());
+        early.push(now);
+        opened.push((!regular).then_some(o));
+    }
     let input_paths: Vec<PathBuf> = specs.iter().map(|i| i.path.clone()).collect();
     let out = |name: &str| cfg.out_dir.join(name);
     for name in [
@@ -84,11 +108,19 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     check_out_dir(&cfg.out_dir)?;
     check_declared_outside(cfg)?;
 
-    let on_read: Vec<bool> = opened.iter().map(es003::Opened::fingerprints).collect();
     let mut hashes = crate::audit::InputHashes::start(input_paths.clone(), &on_read);
+    for (i, f) in early.into_iter().enumerate() {
+        if let Some(f) = f {
+            hashes.taken(i, f);
+        }
+    }
     let mut ledger = Ledger::default();
     let mut inputs = Vec::new();
-    for (i, o) in opened.into_iter().enumerate() {
+    for (i, kept) in opened.into_iter().enumerate() {
+        let o = match kept {
+            Some(o) => o,
+            None => es003::open(specs[i])?,
+        };
         let header = o.header.clone();
         let info = InputInfo {
             path: o.path.clone(),

@@ -23,7 +23,12 @@ pub(super) fn write_outputs(
     for d in &p.declarations {
         output::ensure_not_input(&cfg.out_dir.join(&d.name), inputs)?;
     }
-    let folder = OutFolder::begin(&cfg.out_dir)?;
+    // Until the swap, the folder holds exactly what it held before: every error says so.
+    let untouched = |e: OutputError| PrepareError::NotCommitted {
+        dir: cfg.out_dir.clone(),
+        source: e,
+    };
+    let folder = OutFolder::begin(&cfg.out_dir).map_err(untouched)?;
     // The declarations and the validation result are written while the entries report, the
     // one large output, is.
     let shared: &Prepared = p;
@@ -40,11 +45,14 @@ pub(super) fn write_outputs(
         },
         || folder.write(ENTRIES_FILE, |w| report::entries::write(w, shared)),
     );
-    let mut written = small?;
-    written.push(entries?);
-    let audit = crate::audit::stage(cfg, p, hashes, &folder, &written)?;
+    let mut written = small.map_err(untouched)?;
+    written.push(entries.map_err(untouched)?);
+    let audit = crate::audit::stage(cfg, p, hashes, &folder, &written).map_err(|e| match e {
+        crate::audit::AuditError::Output(o) => untouched(o),
+        other => PrepareError::Audit(other),
+    })?;
     written.push(audit);
-    let committed = folder.commit()?;
+    let committed = folder.commit().map_err(untouched)?;
     p.written = written.into_iter().map(|w| w.path).collect();
     p.removed = committed.removed;
     Ok(())
