@@ -178,6 +178,7 @@ impl OutFolder {
     /// Puts the staged set in place of the folder's old one, carrying over every file that
     /// is not cape's own. On failure the folder holds the old set, untouched.
     pub fn commit(mut self) -> Result<Committed, OutputError> {
+        fail_point("staged")?;
         let mut committed = Committed::default();
         let existed = fs::symlink_metadata(&self.dir).is_ok_and(|m| m.is_dir());
         if existed {

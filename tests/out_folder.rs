@@ -138,6 +138,8 @@ fn a_changed_output_is_not_replaced() {
 #[test]
 fn a_stopped_run_leaves_the_old_set_or_the_new_one() {
     for (step, how, new) in [
+        ("staged", "kill", false),
+        ("staged", "fail", false),
         ("carried", "kill", false),
         ("carried", "fail", false),
         ("swapped", "kill", true),
@@ -346,4 +348,73 @@ fn many_inputs_with_few_open_files() {
         stderr.contains("300 inputs read, 300 rows, 300 entries"),
         "{stderr}"
     );
+}
+
+/// A symbolic link in the folder, under an output's name, is neither followed nor
+/// replaced: the run stops, and the link and its target are as they were.
+#[cfg(unix)]
+#[test]
+fn a_link_under_an_output_name_is_not_followed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch();
+    let d = dir.path();
+    assert_eq!(prepare(d, &[]).code, 0);
+    let target = d.join("elsewhere.csv");
+    std::fs::write(&target, "mine\r\n").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o4755)).unwrap();
+    let decl = d.join("out/ACEP_CapeEntryNumberUploadTemplate.csv");
+    std::fs::remove_file(&decl).unwrap();
+    std::os::unix::fs::symlink(&target, &decl).unwrap();
+    let r = prepare(d, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(&decl)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine\r\n");
+    assert_eq!(
+        std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777,
+        0o4755
+    );
+}
+
+/// A new output gets the umask's mode; one that replaces cape's own earlier file keeps
+/// that file's mode.
+#[cfg(unix)]
+#[test]
+fn modes_come_from_the_umask_or_the_file_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch();
+    let d = dir.path();
+    let bin = assert_cmd::cargo::cargo_bin("cape");
+    let with_umask = |mask: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {mask} && exec '{}' prepare sample.csv --as-of 2026-06-01 -o out",
+                bin.display()
+            ))
+            .current_dir(d)
+            .status()
+            .unwrap()
+    };
+    assert!(with_umask("077").success());
+    let mode = |n: &str| {
+        std::fs::metadata(d.join("out").join(n))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("cape_entries.csv"), 0o600);
+    std::fs::set_permissions(
+        d.join("out/cape_entries.csv"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    assert!(with_umask("022").success());
+    assert_eq!(mode("cape_entries.csv"), 0o640);
+    assert_eq!(mode("Cape_Validation_Result.csv"), 0o600);
 }
