@@ -152,14 +152,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<ClaimResult>, ClaimsError>
     Ok(out)
 }
 
-/// Reads a Claim Details file.
-pub fn read(path: &Path) -> Result<Vec<ClaimResult>, ClaimsError> {
-    let bytes = std::fs::read(path).map_err(|source| ClaimsError::Read {
-        path: path.into(),
-        source,
-    })?;
-    parse(path, &bytes)
-}
 
 /// How much a status says, for one entry within one claim: a download made later may show
 /// an entry still pending, never an accepted one undone.

@@ -4,9 +4,9 @@
 //! The library holds all the logic; the `cape` binary parses arguments, builds the resolved
 //! configurations defined here, and maps results to exit codes.
 
-pub mod audit;
-pub mod claim_errors;
-pub mod claims;
+pub(crate) mod audit;
+pub(crate) mod claim_errors;
+pub(crate) mod claims;
 pub mod declaration;
 pub mod eligibility;
 pub mod entry;
@@ -14,13 +14,13 @@ pub mod es003;
 pub mod history;
 pub mod input;
 pub mod ledger;
-pub mod money;
+pub(crate) mod money;
 pub mod out_folder;
 pub mod output;
-pub mod parallel;
+pub(crate) mod parallel;
 pub mod prepare;
 pub mod report;
 pub mod rules;
-pub mod tariff_codes;
+pub(crate) mod tariff_codes;
 pub mod validate;
 pub mod validation_result;
