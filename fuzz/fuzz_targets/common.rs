@@ -20,6 +20,7 @@ pub fn read_and_decide(path: PathBuf) {
         path: path.clone(),
         format: None,
         sheet: None,
+        date_order: Default::default(),
     };
     let Ok(opened) = es003::open(&spec) else {
         return;
@@ -27,8 +28,9 @@ pub fn read_and_decide(path: PathBuf) {
     let header = opened.header.clone();
     let mut ledger = Ledger::default();
     {
-        let mut sink = ledger.file("in", &header.columns, &header.names);
+        let mut sink = ledger.file("in", &header.columns, &header.names, Default::default());
         let _ = opened.read_rows(&mut sink);
+        sink.finish();
     }
     let rules = RuleOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
     let declared = Declared::default();
