@@ -152,7 +152,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<ClaimResult>, ClaimsError>
     Ok(out)
 }
 
-
 /// How much a status says, for one entry within one claim: a download made later may show
 /// an entry still pending, never an accepted one undone.
 fn status_rank(s: &ClaimStatus) -> u8 {

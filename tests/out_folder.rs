@@ -418,3 +418,42 @@ fn modes_come_from_the_umask_or_the_file_replaced() {
     assert_eq!(mode("cape_entries.csv"), 0o640);
     assert_eq!(mode("Cape_Validation_Result.csv"), 0o600);
 }
+
+/// Two runs into one folder: while the first is in its commit, the second is refused and
+/// names it; the first then completes.
+#[test]
+fn a_second_run_into_a_folder_in_use_is_refused() {
+    let dir = scratch();
+    let d = dir.path();
+    assert_eq!(prepare(d, &[]).code, 0);
+    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
+        .args(args(&["--max-entries", "2"]))
+        .current_dir(d)
+        .env("CAPE_FAIL_AT", "carried")
+        .env("CAPE_FAIL_HOW", "wait")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let staged = || listing(d).iter().any(|n| n.starts_with(".out.cape-stage-"));
+    for _ in 0..200 {
+        if staged() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let second = prepare(d, &[]);
+    assert_eq!(second.code, 2);
+    assert!(
+        second.stderr.contains(&format!(
+            "another cape run (process {}) is writing this folder",
+            first.id()
+        )),
+        "{}",
+        second.stderr
+    );
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &first.id().to_string()])
+        .status();
+    first.wait().unwrap();
+    assert_eq!(listing(d), ["out", "sample.csv"]);
+}
