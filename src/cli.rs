@@ -36,9 +36,8 @@ pub(crate) struct RulesArgs {
     /// The filing date (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub(crate) as_of: Option<NaiveDate>,
-    /// Print one JSON document instead.
-    #[arg(long)]
-    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) report: JsonArg,
 }
 
 #[derive(Args)]
@@ -49,20 +48,13 @@ pub(crate) struct ValidateArgs {
     /// with it.
     #[arg(long, value_name = "XXX", value_parser = parse_filer_code)]
     pub(crate) filer_code: Option<FilerCode>,
-    /// The most entry numbers one declaration may hold.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES,
-          value_parser = parse_max_entries)]
-    pub(crate) max_entries: usize,
-    /// Earlier declarations and ACE Claim Details files, or folders of them: entries
-    /// declared before are flagged (repeat the option, or give several paths after it).
-    #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
-    pub(crate) declared: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) declarations: DeclarationArgs,
     /// Where to write Cape_Validation_Result.csv.
     #[arg(long, value_name = "PATH")]
     pub(crate) result: Option<PathBuf>,
-    /// Print one JSON document on stdout instead of the summary.
-    #[arg(long)]
-    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) report: JsonArg,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub(crate) strict: bool,
@@ -93,14 +85,8 @@ pub(crate) struct PrepareArgs {
     /// One set of declaration files per filer code or per importer.
     #[arg(long, value_enum, default_value = "none")]
     pub(crate) split_by: SplitArg,
-    /// The most entry numbers one declaration may hold.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES,
-          value_parser = parse_max_entries)]
-    pub(crate) max_entries: usize,
-    /// Earlier declarations and ACE Claim Details files, or folders of them: entries
-    /// declared before are flagged (repeat the option, or give several paths after it).
-    #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
-    pub(crate) declared: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) declarations: DeclarationArgs,
     /// Treat entries as unliquidated when the inputs have no liquidation columns.
     #[arg(long)]
     pub(crate) assume_unliquidated: bool,
@@ -122,15 +108,35 @@ pub(crate) struct PrepareArgs {
     /// The XLSX sheet to read (default: "Main Report", else the first with the header).
     #[arg(long, value_name = "NAME")]
     pub(crate) sheet: Option<String>,
-    /// Print one JSON document on stdout instead of the summary.
-    #[arg(long)]
-    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) report: JsonArg,
     /// Fail (exit 1) when an entry needs review or a row could not be read.
     #[arg(long)]
     pub(crate) strict: bool,
     /// List the header and column that fed each field of each input.
     #[arg(long, short)]
     pub(crate) verbose: bool,
+}
+
+/// What a declaration may hold and what was declared before: `prepare` and `validate`.
+#[derive(Args)]
+pub(crate) struct DeclarationArgs {
+    /// The most entry numbers one declaration may hold.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES,
+          value_parser = parse_max_entries)]
+    pub(crate) max_entries: usize,
+    /// Earlier declarations and ACE Claim Details files, or folders of them: entries
+    /// declared before are flagged (repeat the option, or give several paths after it).
+    #[arg(long, value_name = "PATH", num_args = 1.., action = clap::ArgAction::Append)]
+    pub(crate) declared: Vec<PathBuf>,
+}
+
+/// One JSON document on stdout instead of the summary: every command that reports.
+#[derive(Args)]
+pub(crate) struct JsonArg {
+    /// Print one JSON document on stdout instead of the summary.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -163,9 +169,8 @@ pub(crate) struct ClaimsArgs {
     /// Where to write the per-entry report.
     #[arg(long, value_name = "PATH", default_value = cape::report::claims::FILE_NAME)]
     pub(crate) output: PathBuf,
-    /// Print one JSON document on stdout instead of the summary.
-    #[arg(long)]
-    pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) report: JsonArg,
 }
 
 #[derive(Args)]

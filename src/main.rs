@@ -106,13 +106,13 @@ fn load_declared(paths: &[PathBuf]) -> anyhow::Result<Declared> {
 }
 
 fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
-    files_only(std::iter::once(&a.file).chain(&a.declared))?;
+    files_only(std::iter::once(&a.file).chain(&a.declarations.declared))?;
     let cfg = ValidateConfig {
         input: a.file,
         options: ValidateOptions {
             filer_code: a.filer_code,
-            max_entries: a.max_entries,
-            declared: load_declared(&a.declared)?,
+            max_entries: a.declarations.max_entries,
+            declared: load_declared(&a.declarations.declared)?,
         },
         result_path: a
             .result
@@ -121,7 +121,7 @@ fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
         result_named: a.result.is_some(),
     };
     let v = validate::run(&cfg)?;
-    if a.json {
+    if a.report.json {
         print_stdout(&validate::render_json(&cfg, &v))?;
     } else {
         say(&validate::render_human(&cfg, &v))?;
@@ -135,7 +135,7 @@ fn run_validate(a: ValidateArgs) -> anyhow::Result<Outcome> {
 }
 
 fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
-    files_only(a.inputs.iter().chain(&a.declared))?;
+    files_only(a.inputs.iter().chain(&a.declarations.declared))?;
     let format = a.input_format.map(|f| match f {
         FormatArg::Csv => InputFormat::Csv,
         FormatArg::Tsv => InputFormat::Tsv,
@@ -175,15 +175,15 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
             SplitArg::Filer => SplitBy::Filer,
             SplitArg::Importer => SplitBy::Importer,
         },
-        max_entries: a.max_entries,
-        declared: load_declared(&a.declared)?,
-        progress: !a.json,
+        max_entries: a.declarations.max_entries,
+        declared: load_declared(&a.declarations.declared)?,
+        progress: !a.report.json,
     };
     let prepared = prepare::run(&cfg)?;
     let summary = Summary::new(&cfg, &prepared);
     // The process ends right after: freeing every entry one by one is wasted time.
     std::mem::forget(prepared);
-    if a.json {
+    if a.report.json {
         print_stdout(&summary.json())?;
     } else {
         say(&summary.human_with(a.verbose))?;
@@ -203,7 +203,7 @@ fn run_claims(a: ClaimsArgs) -> anyhow::Result<Outcome> {
         output: a.output,
     };
     let report = cape::report::claims::run(&cfg)?;
-    if a.json {
+    if a.report.json {
         print_stdout(&report.json())?;
     } else {
         say(&report.human())?;
@@ -217,7 +217,7 @@ fn today() -> NaiveDate {
 
 fn run_rules(a: RulesArgs) -> anyhow::Result<Outcome> {
     let listing = Listing::new(InForce::on(a.as_of.unwrap_or_else(today)));
-    print_stdout(&if a.json {
+    print_stdout(&if a.report.json {
         listing.json()
     } else {
         listing.human()
