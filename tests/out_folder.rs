@@ -457,3 +457,25 @@ fn a_second_run_into_a_folder_in_use_is_refused() {
     first.wait().unwrap();
     assert_eq!(listing(d), ["out", "sample.csv"]);
 }
+
+/// The folder is replaced as a whole: the current folder, or one holding it, cannot be it.
+#[test]
+fn the_current_folder_is_not_an_output_folder() {
+    let dir = scratch();
+    let d = dir.path();
+    for out in [".", ".."] {
+        let r = run(
+            d,
+            &["prepare", "sample.csv", "--as-of", "2026-06-01", "-o", out],
+        );
+        assert_eq!(r.code, 2);
+        assert!(
+            r.stderr.starts_with(&format!(
+                "error: {out}: cannot be the output folder: it is the current folder, or holds it"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(listing(d), ["sample.csv"]);
+}

@@ -48,6 +48,11 @@ pub enum PrepareError {
     },
     #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
+    #[error(
+        "{path}: cannot be the output folder: it is the current folder, or holds it, and a run \
+         replaces its output folder as a whole; choose a folder of its own, such as cape-out"
+    )]
+    OutDirIsCurrent { path: PathBuf },
     #[error("{path}: cannot be the output folder: {file} is a file; choose another with --out-dir")]
     OutDirIsFile { path: PathBuf, file: PathBuf },
     #[error("{path}: cannot create the output folder")]
@@ -206,6 +211,12 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
 /// Fails before the rows are read when the output folder cannot be one: its path, or a
 /// folder on the way to it, is a file. (Whether it can be written is known only by writing.)
 fn check_out_dir(dir: &Path) -> Result<(), PrepareError> {
+    // The folder is replaced as a whole: not the one the user stands in, or one above it.
+    if let (Ok(out), Ok(here)) = (std::fs::canonicalize(dir), std::env::current_dir())
+        && here.starts_with(&out)
+    {
+        return Err(PrepareError::OutDirIsCurrent { path: dir.into() });
+    }
     let mut at = Some(dir);
     while let Some(p) = at.filter(|p| !p.as_os_str().is_empty()) {
         if let Ok(meta) = std::fs::metadata(p) {
