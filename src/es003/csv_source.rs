@@ -43,6 +43,7 @@ struct BatchRow<'a> {
 }
 
 impl Row for BatchRow<'_> {
+    #[inline]
     fn cell(&self, i: usize) -> Option<&[u8]> {
         let &(s, e) = self.bounds.get(i)?;
         self.data

@@ -84,6 +84,18 @@ pub fn date_in(raw: &[u8], order: DateOrder) -> Parsed<(NaiveDate, Reading)> {
 /// `N/N/YYYY` (one or two digits each, `/`, `-` or `.` between, an optional time after):
 /// the two leading numbers and the year.
 fn slash_date(s: &[u8]) -> Option<(u32, u32, u32)> {
+    // `MM/DD/YYYY` exactly, as ACE writes every date: read in one step.
+    if let Ok(b) = <&[u8; 10]>::try_from(s)
+        && b[2] == b'/'
+        && b[5] == b'/'
+    {
+        let digits = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |a, &c| {
+                c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0'))
+            })
+        };
+        return Some((digits(0..2)?, digits(3..5)?, digits(6..10)?));
+    }
     let day = s
         .iter()
         .position(|&b| b == b' ' || b == b'T')

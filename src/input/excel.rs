@@ -1,8 +1,18 @@
 //! `="…"` cells: the formula ACE and Excel write so that a value keeps its leading zeros
 //! (`="0123"`, `="99030125"`, `="01"`). Every reader sees the value inside.
 
-/// The value inside `="…"` (spaces around allowed), or the cell as it is.
+/// The value inside `="…"` (spaces around allowed), or the cell as it is. Called for every
+/// cell read: a cell that cannot start the guard returns at once.
+#[inline]
 pub fn unwrap(cell: &[u8]) -> &[u8] {
+    match cell.first() {
+        Some(b'=' | b' ' | b'\t') => unwrap_guarded(cell),
+        _ => cell,
+    }
+}
+
+/// [`unwrap`] for a cell that starts like the guard.
+fn unwrap_guarded(cell: &[u8]) -> &[u8] {
     let t = cell.trim_ascii();
     match t.strip_prefix(b"=") {
         Some(rest) => {
