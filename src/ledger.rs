@@ -139,8 +139,8 @@ pub struct FileRows {
 }
 
 /// The rows of a [`FileRows`] by their keys (`Entry Summary Line Number`, `Tariff Ordinal
-/// Number`): how many, the lowest and highest key, and a sum of a hash of each keyed row's
-/// key and values. Two parts with the same keys and the same rows match exactly; parts
+/// Number`): how many, and the lowest and highest key. Two parts with the same keys and the
+/// same totals are the same rows for every rule (the rules read only the totals); parts
 /// whose key ranges do not meet are pieces of one entry cut apart (a split export).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RowKeys {
@@ -148,22 +148,22 @@ pub struct RowKeys {
     pub keyed: Option<u32>,
     pub min: u32,
     pub max: u32,
-    pub sum: u64,
 }
 
 impl RowKeys {
-    /// Adds a row: its key (line number << 16 | ordinal) if it has one, and a hash of its
-    /// values.
-    pub fn add(&mut self, key: Option<u32>, hash: u64) {
-        let first = self.keyed == Some(0);
+    /// Adds a row and its key (line number << 16 | ordinal), if it has one.
+    #[inline]
+    pub fn add(&mut self, key: Option<u32>) {
         match (key, self.keyed) {
+            (Some(k), Some(0)) => {
+                self.keyed = Some(1);
+                self.min = k;
+                self.max = k;
+            }
             (Some(k), Some(n)) => {
                 self.keyed = Some(n + 1);
-                self.min = if first { k } else { self.min.min(k) };
-                self.max = if first { k } else { self.max.max(k) };
-                // The hash of the key and values, mixed so that sums rarely collide.
-                let h = (hash ^ u64::from(k)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                self.sum = self.sum.wrapping_add(h ^ (h >> 29));
+                self.min = self.min.min(k);
+                self.max = self.max.max(k);
             }
             _ => self.keyed = None,
         }

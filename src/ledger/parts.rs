@@ -1,5 +1,6 @@
 //! Putting an entry's parts together: its rows in each input, and in each part of an input
-//! that repeats its header (exports pasted together). Parts with the same rows count once;
+//! that repeats its header (exports pasted together). Parts with the same row keys and the
+//! same totals count once (the rules read only the totals);
 //! parts keyed by `Entry Summary Line Number` and `Tariff Ordinal Number` whose keys do not
 //! meet are pieces of one entry (an export cut to stay under Excel's row limit) and add up;
 //! anything else is a conflict: the entry's totals cannot be trusted, and the part with the

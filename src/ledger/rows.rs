@@ -260,6 +260,7 @@ impl FileColumns<'_> {
 
     /// The row's key, `Entry Summary Line Number` << 16 | `Tariff Ordinal Number`, when the
     /// file has both columns and they hold small numbers.
+    #[inline]
     fn row_key<R: Row + ?Sized>(&self, row: &R) -> Option<u32> {
         let num = |col: Option<usize>| -> Option<u32> {
             let v = row.cell(col?)?.trim_ascii();
@@ -270,18 +271,6 @@ impl FileColumns<'_> {
             (n < 1 << 16).then_some(n)
         };
         Some(num(self.line_no_col)? << 16 | num(self.ordinal_col)?)
-    }
-
-    /// A hash of the row's tariff values as written: HTS, duty, goods value.
-    fn row_hash<R: Row + ?Sized>(&self, row: &R) -> u64 {
-        use std::hash::Hasher;
-        let mut h = rustc_hash::FxHasher::default();
-        for col in [Some(self.hts_col), Some(self.duty_col), self.goods_col] {
-            let cell = col.and_then(|c| row.cell(c)).unwrap_or_default();
-            h.write(cell.trim_ascii());
-            h.write_u8(0xFF);
-        }
-        h.finish()
     }
 
     /// Whether an entry cell holds the entry column's header name, as a header row does.
@@ -411,10 +400,10 @@ impl RowSink for FileSink<'_> {
         }
         entry.columns = entry.columns.union(c.present);
         let part = (c.file, self.part);
-        let (key, hash) = (c.row_key(row), c.row_hash(row));
+        let key = c.row_key(row);
         let rows = entry.rows_in(part, line);
         rows.totals.rows += 1;
-        rows.keys.add(key, hash);
+        rows.keys.add(key);
 
         // Entry-level values: skipped when the same entry repeats the same cells.
         let same = self.prev == Some(idx)
