@@ -12,7 +12,7 @@ use crate::es003::InputFormat;
 use crate::money::Cents;
 use crate::out_folder::{OutFolder, Written};
 use crate::output::{Fingerprint, OutputError};
-use crate::prepare::prepared::{ColumnUse, PrepareConfig, Prepared, SplitBy};
+use crate::prepare::prepared::{ColumnUse, InputInfo, PrepareConfig, Prepared, SplitBy, Tally};
 use crate::rules::RULES_VERSION;
 
 /// The name of the audit file.
@@ -168,16 +168,38 @@ impl InputHashes {
     }
 }
 
+/// What the audit trail reads of a run: its inputs as read and what the entries add up to.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub inputs: &'a [InputInfo],
+    pub tally: &'a Tally,
+    pub rows: u64,
+    pub entries: usize,
+    pub declarations: usize,
+}
+
+impl<'a> View<'a> {
+    pub fn of(p: &'a Prepared) -> View<'a> {
+        View {
+            inputs: &p.inputs,
+            tally: &p.tally,
+            rows: p.ledger.rows_read,
+            entries: p.ledger.entries.len(),
+            declarations: p.declarations.len(),
+        }
+    }
+}
+
 /// Stages `cape_run.json` for a run whose other outputs are `outputs` (staged).
 pub fn stage(
     cfg: &PrepareConfig,
-    p: &Prepared,
+    p: View<'_>,
     inputs: InputHashes,
     folder: &OutFolder,
     outputs: &[Written],
 ) -> Result<Written, AuditError> {
     let spec = cfg.inputs.first();
-    let bucket = |d: Decision| p.bucket(d);
+    let bucket = |d: Decision| p.tally.buckets[d as usize];
     let record = RunRecord {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
@@ -230,15 +252,15 @@ pub fn stage(
             .map(|s| FileHash::new(&s.path, s.fingerprint.clone()))
             .collect(),
         counts: Counts {
-            rows: p.ledger.rows_read,
-            entries: p.ledger.entries.len(),
+            rows: p.rows,
+            entries: p.entries,
             eligible: bucket(Decision::Eligible).0,
             excluded: bucket(Decision::Excluded).0,
             review: bucket(Decision::Review).0,
             ieepa_duty_eligible: bucket(Decision::Eligible).1,
             ieepa_duty_excluded: bucket(Decision::Excluded).1,
             ieepa_duty_review: bucket(Decision::Review).1,
-            declarations: p.declarations.len(),
+            declarations: p.declarations,
         },
     };
     let mut json = serde_json::to_vec_pretty(&record).unwrap_or_default();

@@ -43,14 +43,19 @@ pub(super) fn write_outputs(
             })?);
             Ok::<_, OutputError>(written)
         },
-        || folder.write(ENTRIES_FILE, |w| report::entries::write(w, shared)),
+        || {
+            folder.write(ENTRIES_FILE, |w| {
+                report::entries::write(w, report::entries::View::of(shared))
+            })
+        },
     );
     let mut written = small.map_err(untouched)?;
     written.push(entries.map_err(untouched)?);
-    let audit = crate::audit::stage(cfg, p, hashes, &folder, &written).map_err(|e| match e {
-        crate::audit::AuditError::Output(o) => untouched(o),
-        other => PrepareError::Audit(other),
-    })?;
+    let audit = crate::audit::stage(cfg, crate::audit::View::of(p), hashes, &folder, &written)
+        .map_err(|e| match e {
+            crate::audit::AuditError::Output(o) => untouched(o),
+            other => PrepareError::Audit(other),
+        })?;
     written.push(audit);
     let committed = folder.commit().map_err(untouched)?;
     p.written = written.into_iter().map(|w| w.path).collect();

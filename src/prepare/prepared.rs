@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::tally::Tally;
+pub use super::tally::Tally;
 use crate::eligibility::{Decision, RuleOptions, Verdict};
 use crate::entry::EntryNumber;
 use crate::es003::{self, Field, InputFormat, InputSpec};

@@ -5,11 +5,13 @@ use std::io::Write;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::eligibility::Verdict;
+use crate::ledger::Ledger;
 use crate::ledger::{EntryState, Sym};
 use crate::money::push_u64;
 use crate::output::{CSV_LINE_END, push_field};
 use crate::parallel;
-use crate::prepare::prepared::Prepared;
+use crate::prepare::prepared::{DeclarationFile, Prepared};
 use crate::rules::Rule;
 
 /// The report's columns, in order.
@@ -38,7 +40,7 @@ pub const COLUMNS: [&str; 21] = [
 ];
 
 /// Appends where an entry's rows are, `file:first-last` per input.
-fn push_sources(out: &mut Vec<u8>, p: &Prepared, e: &EntryState) {
+fn push_sources(out: &mut Vec<u8>, p: &View<'_>, e: &EntryState) {
     for (k, f) in e.files().enumerate() {
         if k > 0 {
             out.extend_from_slice(b"; ");
@@ -150,8 +152,33 @@ pub fn by_number(entries: &[EntryState]) -> Vec<usize> {
     order
 }
 
+/// What the report reads of a run: the entries, their verdicts, their order and their
+/// declaration files.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub ledger: &'a Ledger,
+    pub verdicts: &'a [Verdict],
+    /// The ledger's entries in the order of their numbers.
+    pub by_number: &'a [usize],
+    /// The declaration of each entry, by index into `declarations`.
+    pub placed: &'a [Option<usize>],
+    pub declarations: &'a [DeclarationFile],
+}
+
+impl<'a> View<'a> {
+    pub fn of(p: &'a Prepared) -> View<'a> {
+        View {
+            ledger: &p.ledger,
+            verdicts: &p.verdicts,
+            by_number: &p.by_number,
+            placed: &p.placed,
+            declarations: &p.declarations,
+        }
+    }
+}
+
 /// Writes the report, sorted by entry number, formatted in chunks on several threads.
-pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
+pub fn write(w: &mut dyn Write, p: View<'_>) -> std::io::Result<()> {
     let entries = &p.ledger.entries;
     let order = &p.by_number;
     let text = |id: Option<Sym>| id.map_or(&b""[..], |i| p.ledger.strings.get(i).as_bytes());
@@ -201,7 +228,7 @@ pub fn write(w: &mut dyn Write, p: &Prepared) -> std::io::Result<()> {
         r.plain(|o| push_date(o, v.last_cape_day));
         r.plain(|o| push_date(o, v.protest_deadline));
         r.text(p.placed[i].map_or(&b""[..], |d| p.declarations[d].name.as_bytes()));
-        r.composed(|o| push_sources(o, p, e));
+        r.composed(|o| push_sources(o, &p, e));
         r.composed(|o| {
             for (k, n) in v.notes().iter().enumerate() {
                 if k > 0 {
