@@ -381,6 +381,8 @@ fn carry(from: &Path, to: &Path) -> Result<(), OutputError> {
 
 /// Exchanges the folders `a` and `b` in one step where the system can.
 fn swap(a: &Path, b: &Path) -> Result<(), OutputError> {
+    // A test makes the rename itself fail here.
+    fail_point("rename")?;
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::ffi::OsStrExt;

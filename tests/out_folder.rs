@@ -142,6 +142,7 @@ fn a_stopped_run_leaves_the_old_set_or_the_new_one() {
         ("staged", "fail", false),
         ("carried", "kill", false),
         ("carried", "fail", false),
+        ("rename", "fail", false),
         ("swapped", "kill", true),
     ] {
         let dir = scratch();
