@@ -50,6 +50,31 @@ fn prepare(dir: &Path, extra: &[&str]) -> common::Ran {
     run(dir, &args(extra))
 }
 
+/// A run held in the middle of its commit (after the carry-over), once its staging folder
+/// is there.
+fn held(dir: &Path, extra: &[&str]) -> std::process::Child {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
+        .args(args(extra))
+        .current_dir(dir)
+        .env("CAPE_FAIL_AT", "carried")
+        .env("CAPE_FAIL_HOW", "wait")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let staged = || {
+        listing(dir)
+            .iter()
+            .any(|n| n.starts_with(".out.cape-stage-"))
+    };
+    for _ in 0..200 {
+        if staged() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    child
+}
+
 /// A run stopped at `step` (killed, or failing there).
 fn stopped(dir: &Path, step: &str, how: &str, extra: &[&str]) -> i32 {
     let out = common::cape(dir)
@@ -275,29 +300,8 @@ fn a_signal_leaves_the_old_set_and_no_leftovers() {
         let d = dir.path();
         assert_eq!(prepare(d, &["--max-entries", "2"]).code, 0);
         let old = snapshot(&d.join("out"));
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
-            .args([
-                "prepare",
-                "sample.csv",
-                "--as-of",
-                "2026-06-01",
-                "-o",
-                "out",
-            ])
-            .current_dir(d)
-            .env("CAPE_FAIL_AT", "carried")
-            .env("CAPE_FAIL_HOW", "wait")
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        // Wait until the run holds at the step, its staging folder beside the output.
+        let mut child = held(d, &[]);
         let staged = || listing(d).iter().any(|n| n.starts_with(".out.cape-stage-"));
-        for _ in 0..200 {
-            if staged() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(25));
-        }
         assert!(staged(), "{sig}");
         std::thread::sleep(std::time::Duration::from_millis(100));
         let killed = std::process::Command::new("kill")
@@ -427,21 +431,7 @@ fn a_second_run_into_a_folder_in_use_is_refused() {
     let dir = scratch();
     let d = dir.path();
     assert_eq!(prepare(d, &[]).code, 0);
-    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
-        .args(args(&["--max-entries", "2"]))
-        .current_dir(d)
-        .env("CAPE_FAIL_AT", "carried")
-        .env("CAPE_FAIL_HOW", "wait")
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let staged = || listing(d).iter().any(|n| n.starts_with(".out.cape-stage-"));
-    for _ in 0..200 {
-        if staged() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
+    let mut first = held(d, &["--max-entries", "2"]);
     let second = prepare(d, &[]);
     assert_eq!(second.code, 2);
     assert!(
