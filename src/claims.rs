@@ -3,11 +3,13 @@
 //! `="..."`. Each failed entry's CBP error text is mapped to the rule it reports, with what
 //! to do about it; a text the tool does not know is kept as it is.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::entry::EntryNumber;
 use crate::es003::columns::header_key;
 use crate::es003::values;
+use crate::input::Kind;
 use crate::rules::Rule;
 
 /// ACE's status of an accepted entry.
@@ -84,29 +86,32 @@ pub fn claim_columns(header: &[String]) -> Option<[Option<usize>; 4]> {
     (cols[0].is_some() && cols[1].is_some() && cols[2].is_some()).then_some(cols)
 }
 
-/// Reads a Claim Details file whose bytes are `bytes`.
+/// Reads a Claim Details file whose bytes are `bytes` (the readers decode first, to look at
+/// the first row).
+#[cfg(test)]
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<ClaimResult>, ClaimsError> {
-    let body = match crate::input::decode_whole(bytes) {
-        Ok(b) => b,
-        Err(crate::input::Kind::Workbook) => {
-            return Err(ClaimsError::Workbook { path: path.into() });
-        }
-        Err(kind) => {
-            return Err(ClaimsError::NotText {
-                path: path.into(),
-                what: match kind {
-                    crate::input::Kind::Other(w) => w,
-                    _ => "not text",
-                },
-                fix: crate::input::save_as_fix(kind),
-            });
-        }
-    };
+    parse_text(path, &decode(path, bytes)?)
+}
+
+/// The text of a Claim Details file (see [`crate::input::decode_whole`]), or why it is none.
+pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, ClaimsError> {
+    crate::input::decode_whole(bytes).map_err(|kind| match kind {
+        Kind::Workbook => ClaimsError::Workbook { path: path.into() },
+        _ => ClaimsError::NotText {
+            path: path.into(),
+            what: kind.what(),
+            fix: crate::input::save_as_fix(kind),
+        },
+    })
+}
+
+/// Reads a Claim Details file's decoded text.
+pub fn parse_text(path: &Path, body: &[u8]) -> Result<Vec<ClaimResult>, ClaimsError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(crate::input::sniff_delimiter(&body))
-        .from_reader(&body[..]);
+        .delimiter(crate::input::sniff_delimiter(body))
+        .from_reader(body);
     let mut records = rdr.byte_records();
     let header: Vec<String> = match records.next() {
         Some(Ok(r)) => r.iter().map(|f| values::text(f).into_owned()).collect(),

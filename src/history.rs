@@ -85,13 +85,6 @@ pub(crate) fn is_declaration(first_row: &[String]) -> bool {
         .is_some_and(|h| h.trim().eq_ignore_ascii_case(HEADER))
 }
 
-/// The first row of a file's bytes, decoded (empty when it is not text).
-pub(crate) fn first_row_of(bytes: &[u8]) -> Vec<String> {
-    crate::input::decode_whole(bytes)
-        .map(|t| first_row(&t))
-        .unwrap_or_default()
-}
-
 /// The files named, with folders replaced by their `.csv` and `.txt` files (sorted); the flag
 /// says whether the file came from a folder.
 pub(crate) fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, HistoryError> {
@@ -122,7 +115,7 @@ pub(crate) fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, HistoryE
 }
 
 /// The first row's fields, of a file's decoded text.
-fn first_row(body: &[u8]) -> Vec<String> {
+pub(crate) fn first_row(body: &[u8]) -> Vec<String> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -169,10 +162,7 @@ impl Declared {
             let text = match crate::input::decode_whole(&bytes) {
                 Ok(t) => t,
                 Err(kind) => {
-                    let what = match kind {
-                        crate::input::Kind::Other(w) => w,
-                        _ => "a workbook",
-                    };
+                    let what = kind.what();
                     if from_folder {
                         d.skipped.push((path, format!("not text: {what}")));
                         continue;
@@ -194,7 +184,7 @@ impl Declared {
                 });
                 declarations.push((path, entries));
             } else if claims::claim_columns(&head).is_some() {
-                let r = claims::parse(&path, &bytes)?;
+                let r = claims::parse_text(&path, &text)?;
                 d.files.push(DeclaredFile {
                     path,
                     kind: Kind::ClaimDetails,

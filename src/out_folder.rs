@@ -53,16 +53,25 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {
     }
 }
 
-/// `dir`'s parent and name, for siblings.
-fn sibling(dir: &Path, tag: &str) -> PathBuf {
-    let parent = match dir.parent() {
+/// The folder that holds `dir` (`.` for a bare name).
+fn parent_of(dir: &Path) -> &Path {
+    match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
+    }
+}
+
+/// The start of the names of `dir`'s hidden siblings: `.NAME.cape-`.
+fn sibling_prefix(dir: &Path) -> String {
     let name = dir
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy());
-    parent.join(format!(".{name}.cape-{tag}"))
+    format!(".{name}.cape-")
+}
+
+/// `dir`'s hidden sibling for `tag` (the lock, a staging or an old folder).
+fn sibling(dir: &Path, tag: &str) -> PathBuf {
+    parent_of(dir).join(format!("{}{tag}", sibling_prefix(dir)))
 }
 
 /// A test may stop a run at a named step, as a kill would, or hold it there for a signal
@@ -99,9 +108,8 @@ impl OutFolder {
     /// Locks `dir` for this run and prepares an empty staging folder beside it.
     pub fn begin(dir: &Path) -> Result<OutFolder, OutputError> {
         let lock = sibling(dir, "lock");
-        if let Some(parent) = lock.parent() {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
-        }
+        let parent = parent_of(dir);
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
         take_lock(&lock, dir)?;
         let mut folder = OutFolder {
             dir: dir.into(),
@@ -124,15 +132,8 @@ impl OutFolder {
 
     /// Removes staging and old folders that killed runs left beside `dir`.
     fn clean_leftovers(&self) {
-        let (Some(parent), Some(name)) = (self.lock.parent(), self.dir.file_name()) else {
-            return;
-        };
-        let prefix = format!(".{}.cape-", name.to_string_lossy());
-        let Ok(listing) = fs::read_dir(if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        }) else {
+        let prefix = sibling_prefix(&self.dir);
+        let Ok(listing) = fs::read_dir(parent_of(&self.dir)) else {
             return;
         };
         for e in listing.flatten() {
@@ -224,14 +225,7 @@ impl OutFolder {
             fs::rename(&self.stage, &self.dir).map_err(io_err(&self.dir))?;
             self.done = true;
         }
-        if let Some(parent) = self.lock.parent() {
-            let parent = if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            };
-            let _ = File::open(parent).and_then(|d| d.sync_all());
-        }
+        let _ = File::open(parent_of(&self.dir)).and_then(|d| d.sync_all());
         committed.removed.sort();
         Ok(committed)
     }

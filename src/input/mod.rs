@@ -130,11 +130,6 @@ impl Source {
         &self.path
     }
 
-    /// A path that reads the same bytes: the given one, or the copy of a pipe.
-    pub fn readable_path(&self) -> &Path {
-        self.spool.as_deref().unwrap_or(&self.path)
-    }
-
     pub fn kind(&self) -> Kind {
         self.kind
     }
@@ -142,11 +137,6 @@ impl Source {
     /// Whether the file holds no bytes at all.
     pub fn is_empty(&self) -> bool {
         self.head.is_empty()
-    }
-
-    /// The first [`HEAD_BYTES`] bytes as they are in the file.
-    pub fn head(&self) -> &[u8] {
-        &self.head
     }
 
     /// The first bytes of the text, decoded (empty for what is not text).
@@ -277,6 +267,17 @@ pub fn kind_of(head: &[u8]) -> Kind {
         return Kind::Other("binary data (it holds many NUL bytes), not text");
     }
     Kind::Text(enc)
+}
+
+impl Kind {
+    /// What the file is, for messages: "a PDF document", "a workbook", "text".
+    pub fn what(self) -> &'static str {
+        match self {
+            Kind::Text(_) => "text",
+            Kind::Workbook => "a workbook",
+            Kind::Other(what) => what,
+        }
+    }
 }
 
 /// How to make a file of `kind` readable, for messages: "save it as …".

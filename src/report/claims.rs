@@ -109,16 +109,20 @@ pub fn run(cfg: &ClaimsConfig) -> Result<ClaimsReport, ClaimsRunError> {
             path: p.clone(),
             source,
         })?;
-        let head = crate::history::first_row_of(&bytes);
-        if crate::history::is_declaration(&head) {
-            skipped.push(format!(
+        // Decoded once: for the first row, then for the rows.
+        let parsed = claims::decode(&p, &bytes).and_then(|text| {
+            if crate::history::is_declaration(&crate::history::first_row(&text)) {
+                Ok(None)
+            } else {
+                claims::parse_text(&p, &text).map(Some)
+            }
+        });
+        match parsed {
+            Ok(None) => skipped.push(format!(
                 "{}: a declaration (`Entry Number`), not Claim Details: skipped",
                 p.display()
-            ));
-            continue;
-        }
-        match claims::parse(&p, &bytes) {
-            Ok(r) => {
+            )),
+            Ok(Some(r)) => {
                 results.extend(r);
                 read.push(p.display().to_string());
             }
