@@ -32,7 +32,7 @@ pub fn write_file(path: &Path, entries: &[EntryNumber], force: bool) -> Result<(
     if !force && path.exists() {
         return Err(OutputError::Exists { path: path.into() });
     }
-    output::write_atomic(path, |w| write_to(w, entries))
+    output::write_atomic(path, |w| write_to(w, entries)).map(|_| ())
 }
 
 #[cfg(test)]

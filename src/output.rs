@@ -258,11 +258,15 @@ where
 
 /// Writes `path` through `fill`: into a temporary file in the same folder, renamed over
 /// `path` only once `fill` succeeded and the data is flushed. Nothing partial is left.
-pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), OutputError>
+/// Returns the fingerprint of what was written.
+pub fn write_atomic<F>(path: &Path, fill: F) -> Result<Fingerprint, OutputError>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
-    stage(path, fill)?.commit().map(|_| ())
+    let staged = stage(path, fill)?;
+    let fingerprint = staged.fingerprint.clone();
+    staged.commit()?;
+    Ok(fingerprint)
 }
 
 #[cfg(test)]

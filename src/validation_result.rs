@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::output::{self, OutputError, neutralise};
+use crate::output::{self, Fingerprint, OutputError, neutralise};
 use crate::rules::Rule;
 
 /// The file name ACE gives its validation result.
@@ -57,7 +57,8 @@ impl ValidationResult {
     }
 
     /// Writes the file atomically.
-    pub fn write_file(&self, path: &Path) -> Result<(), OutputError> {
+    /// Writes the file atomically; returns the fingerprint of what was written.
+    pub fn write_file(&self, path: &Path) -> Result<Fingerprint, OutputError> {
         output::write_atomic(path, |w| self.write_to(w))
     }
 }

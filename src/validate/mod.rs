@@ -145,7 +145,7 @@ fn result_path(cfg: &ValidateConfig) -> PathBuf {
         std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
             && crate::output::fingerprint_file(p).is_ok_and(|h| h.sha256 == recorded.trim())
     };
-    if cfg.result_named || fs_exists_not(p) || own() {
+    if cfg.result_named || std::fs::symlink_metadata(p).is_err() || own() {
         return p.clone();
     }
     let stem = cfg
@@ -163,10 +163,6 @@ fn own_record(result: &Path) -> PathBuf {
     result.with_file_name(format!(".{name}.cape"))
 }
 
-fn fs_exists_not(p: &Path) -> bool {
-    std::fs::symlink_metadata(p).is_err()
-}
-
 /// Reads the file, checks it, and writes the validation result when tier 2 ran.
 pub fn run(cfg: &ValidateConfig) -> Result<Validation, ValidateError> {
     output::ensure_not_input(&cfg.result_path, std::slice::from_ref(&cfg.input))?;
@@ -181,12 +177,10 @@ pub fn run(cfg: &ValidateConfig) -> Result<Validation, ValidateError> {
     let mut v = check_text(&cfg.input, kind, src.stream(), &cfg.options).map_err(read_err)?;
     if let Some(result) = &v.result {
         let path = result_path(cfg);
-        result.write_file(&path)?;
+        let written = result.write_file(&path)?;
         // What cape wrote there, so that the next run knows the file is its own.
-        if !cfg.result_named
-            && let Ok(h) = crate::output::fingerprint_file(&path)
-        {
-            let _ = std::fs::write(own_record(&path), format!("{}\n", h.sha256));
+        if !cfg.result_named {
+            let _ = std::fs::write(own_record(&path), format!("{}\n", written.sha256));
         }
         if path != cfg.result_path {
             v.result_written = Some(path);
