@@ -172,15 +172,9 @@ fn format_of(spec: &InputSpec, src: &Source) -> Result<(InputFormat, u8), ReadEr
     let format = match (spec.format, kind) {
         (Some(f), _) => f,
         (None, Kind::Workbook) => InputFormat::Xlsx,
-        (None, Kind::Text(_)) => InputFormat::Csv,
-        (None, Kind::Other(what)) => {
-            return Err(ReadError::NotText {
-                path: path.clone(),
-                what,
-                fix: input::save_as_fix(kind),
-            });
-        }
+        (None, _) => InputFormat::Csv,
     };
+    // What is not text is refused, unless it is to be read as a workbook.
     if format != InputFormat::Xlsx
         && let Kind::Other(what) = kind
     {
