@@ -180,6 +180,14 @@ impl<R: io::Read> io::Read for Fingerprinting<R> {
     }
 }
 
+/// The size and SHA-256 of bytes in memory.
+pub fn fingerprint(bytes: &[u8]) -> Fingerprint {
+    Fingerprint {
+        bytes: bytes.len() as u64,
+        sha256: hex(&Sha256::digest(bytes)),
+    }
+}
+
 /// The size and SHA-256 of a file, streamed.
 pub fn fingerprint_file(path: &Path) -> io::Result<Fingerprint> {
     let mut f = Fingerprinting::new(fs::File::open(path)?);
@@ -272,6 +280,17 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_and_their_file_fingerprint_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        fs::write(&path, b"Entry Number\r\n").unwrap();
+        assert_eq!(
+            fingerprint(b"Entry Number\r\n"),
+            fingerprint_file(&path).unwrap()
+        );
+    }
 
     #[test]
     fn terminal_escapes_are_shown_not_run() {
