@@ -272,18 +272,22 @@ fn many_declarations_with_few_open_files() {
         ));
     }
     std::fs::write(d.join("many.csv"), body).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("cape");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -n 256 && exec '{}' prepare many.csv --as-of 2026-06-01 --assume-unliquidated --split-by importer -o out",
-            bin.display()
-        ))
-        .current_dir(d)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let r = common::run_limited(
+        d,
+        "-n 256",
+        &[
+            "prepare",
+            "many.csv",
+            "--as-of",
+            "2026-06-01",
+            "--assume-unliquidated",
+            "--split-by",
+            "importer",
+            "-o",
+            "out",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let decls = listing(&d.join("out"))
         .iter()
         .filter(|n| n.starts_with("ACEP_"))
@@ -336,19 +340,18 @@ fn many_inputs_with_few_open_files() {
         .unwrap();
         names.push(name);
     }
-    let bin = assert_cmd::cargo::cargo_bin("cape");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -n 64 && exec '{}' prepare {} --as-of 2026-06-01 --assume-unliquidated -o out",
-            bin.display(),
-            names.join(" ")
-        ))
-        .current_dir(d)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let mut args = vec!["prepare"];
+    args.extend(names.iter().map(String::as_str));
+    args.extend([
+        "--as-of",
+        "2026-06-01",
+        "--assume-unliquidated",
+        "-o",
+        "out",
+    ]);
+    let r = common::run_limited(d, "-n 64", &args);
+    let stderr = r.stderr;
+    assert_eq!(r.code, 0, "{stderr}");
     assert!(
         stderr.contains("300 inputs read, 300 rows, 300 entries"),
         "{stderr}"

@@ -342,19 +342,10 @@ fn a_huge_file_is_checked_in_bounded_memory() {
             write!(w, "M2K{:08}\r\n", i % 300_000).unwrap();
         }
     });
-    let bin = assert_cmd::cargo::cargo_bin("cape");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -v 200000 && exec '{}' validate huge.csv",
-            bin.display()
-        ))
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let r = common::run_limited(dir.path(), "-v 200000", &["validate", "huge.csv"]);
     writer.join().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = r.stderr;
+    assert_eq!(r.code, 1, "{stderr}");
     assert!(
         stderr.contains(&format!("  {rows} entry numbers read, 200000 distinct;")),
         "{stderr}"

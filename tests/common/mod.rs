@@ -48,6 +48,27 @@ pub fn run(dir: &Path, args: &[&str]) -> Ran {
     }
 }
 
+/// `run`, under a shell limit (`ulimit` options: `-n 256` open files, `-v 200000` KiB of
+/// memory), the arguments given to the shell as they are (no quoting).
+pub fn run_limited(dir: &Path, limit: &str, args: &[&str]) -> Ran {
+    let bin = assert_cmd::cargo::cargo_bin("cape");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit {limit} && exec '{}' {}",
+            bin.display(),
+            args.join(" ")
+        ))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    Ran {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// The file names in `dir`, sorted.
 pub fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
