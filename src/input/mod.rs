@@ -211,7 +211,7 @@ impl<R: Read> Read for Text<R> {
 /// The text of a whole file held in memory (a claim download, a declaration), as UTF-8
 /// without its mark; `Err` with the file's kind when it is not text.
 pub fn decode_whole(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, Kind> {
-    match kind_of(&bytes[..bytes.len().min(HEAD_BYTES)]) {
+    match kind_of(bytes) {
         Kind::Text(Encoding::Utf8 { bom }) => Ok(std::borrow::Cow::Borrowed(
             &bytes[if bom { 3 } else { 0 }..],
         )),
@@ -224,8 +224,9 @@ pub fn decode_whole(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, Kind> {
     }
 }
 
-/// What the first bytes of a file say it is.
+/// What the first bytes of a file say it is (only the first [`HEAD_BYTES`] are looked at).
 pub fn kind_of(head: &[u8]) -> Kind {
+    let head = &head[..head.len().min(HEAD_BYTES)];
     let enc = Encoding::of(head);
     if !matches!(enc, Encoding::Utf8 { bom: false }) {
         return Kind::Text(enc);

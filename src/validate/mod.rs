@@ -200,7 +200,7 @@ fn finding(line: u64, value: &str, rule: Rule, message: String) -> Finding {
 
 /// Checks the bytes of the file named `name` as ACE would.
 pub fn check(name: &Path, bytes: &[u8], opts: &ValidateOptions) -> Validation {
-    let kind = input::kind_of(&bytes[..bytes.len().min(input::HEAD_BYTES)]);
+    let kind = input::kind_of(bytes);
     check_text(name, kind, bytes, opts).expect("bytes in memory always read")
 }
 
