@@ -105,6 +105,15 @@ pub(crate) struct PrepareArgs {
     /// when a date reads only day first, dates that read both ways go to review.
     #[arg(long, value_enum, value_name = "ORDER")]
     pub(crate) date_order: Option<DateOrderArg>,
+    /// The IRS overpayment rate the interest estimate uses: corporate (the default: most
+    /// importers are corporations, and it is the lower rate), non-corporate, or none.
+    #[arg(long, value_enum, value_name = "RATE", default_value = "corporate")]
+    pub(crate) interest: InterestArg,
+    /// How the importer pays duty, which sets the estimated deposit day: a daily statement
+    /// (entry summary date + 10 days) or a periodic monthly one (15th working day of the
+    /// next month).
+    #[arg(long, value_enum, default_value = "daily")]
+    pub(crate) statement: StatementArg,
     /// The XLSX sheet to read (default: "Main Report", else the first with the header).
     #[arg(long, value_name = "NAME")]
     pub(crate) sheet: Option<String>,
@@ -152,6 +161,19 @@ pub(crate) enum DateOrderArg {
     Dmy,
     /// Month/day/year (ACE, Excel in the US).
     Mdy,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum InterestArg {
+    Corporate,
+    NonCorporate,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum StatementArg {
+    Daily,
+    Monthly,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

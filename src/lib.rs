@@ -13,6 +13,7 @@ pub mod entry;
 pub mod es003;
 pub mod history;
 pub mod input;
+pub mod interest;
 pub mod ledger;
 pub(crate) mod money;
 pub mod out_folder;

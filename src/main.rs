@@ -17,6 +17,7 @@ use cape::eligibility::{Reconciliation, RuleOptions};
 use cape::es003::values::DateOrder;
 use cape::es003::{InputFormat, InputSpec};
 use cape::history::Declared;
+use cape::interest::{Basis, InterestOptions, Statement};
 use cape::prepare::{self, PrepareConfig, SplitBy};
 use cape::report::claims::ClaimsConfig;
 use cape::report::summary::Summary;
@@ -177,6 +178,17 @@ fn run_prepare(a: PrepareArgs) -> anyhow::Result<Outcome> {
         },
         max_entries: a.declarations.max_entries,
         declared: load_declared(&a.declarations.declared)?,
+        interest: InterestOptions {
+            basis: match a.interest {
+                InterestArg::Corporate => Some(Basis::Corporate),
+                InterestArg::NonCorporate => Some(Basis::NonCorporate),
+                InterestArg::None => None,
+            },
+            statement: match a.statement {
+                StatementArg::Daily => Statement::Daily,
+                StatementArg::Monthly => Statement::Monthly,
+            },
+        },
         progress: !a.report.json,
     };
     let prepared = prepare::run(&cfg)?;

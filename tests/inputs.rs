@@ -120,7 +120,7 @@ fn decimal_commas_are_row_errors_not_hundredfold_amounts() {
     let (r, rows) = decisions(dir.path(), &[&name]);
     assert!(
         r.stderr
-            .contains("  eligible        0   IEEPA duty            $0.00\n"),
+            .contains("  eligible        0   IEEPA duty            $0.00   "),
         "{}",
         r.stderr
     );

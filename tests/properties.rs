@@ -25,6 +25,7 @@ fn config(dir: &Path, input: &Path) -> PrepareConfig {
         split_by: SplitBy::None,
         max_entries: 3,
         declared: Declared::default(),
+        interest: Default::default(),
         progress: false,
     }
 }

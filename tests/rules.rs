@@ -9,7 +9,7 @@ use std::path::Path;
 
 use cape::rules::changes::CHANGES;
 use cape::rules::{Rule, Seen};
-use common::{fixture, read, run};
+use common::{assert_expected, fixture, read, run};
 
 /// A scratch folder with copies of the named fixtures (paths under `fixtures/`).
 fn scratch(names: &[&str]) -> tempfile::TempDir {
@@ -59,10 +59,10 @@ fn one_export_before_and_after_each_change() {
         let out = format!("out-{date}");
         prepare_at(dir.path(), date, &out, &[]);
         let report = read(dir.path().join(&out).join("cape_entries.csv"));
-        let want = read(fixture(&format!(
-            "es003/expected/rule-changes-{date}-cape_entries.csv"
-        )));
-        assert_eq!(report, want, "{date}");
+        assert_expected(
+            &format!("es003/expected/rule-changes-{date}-cape_entries.csv"),
+            &report,
+        );
         let declared = read(
             dir.path()
                 .join(&out)

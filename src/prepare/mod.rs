@@ -173,10 +173,11 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
     );
     // The entries are counted, and CBP's validation result drawn up, while the declarations
     // are planned.
+    let (interest, interest_past_table) = estimate_interest(cfg, &ledger, &verdicts);
     let ((tally, validation_result), (declarations, placed)) = parallel::both(
         || {
             (
-                Tally::new(&ledger, &verdicts),
+                Tally::new(&ledger, &verdicts, &interest),
                 plan::validation_result(&ledger, &verdicts),
             )
         },
@@ -203,6 +204,8 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         written: Vec::new(),
         removed: Vec::new(),
         repeated,
+        interest,
+        interest_past_table,
     };
     outputs::write_outputs(cfg, &input_paths, &mut prepared, hashes)?;
     Ok(prepared)
@@ -210,6 +213,25 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
 
 /// Fails before the rows are read when the output folder cannot be one: its path, or a
 /// folder on the way to it, is a file. (Whether it can be written is known only by writing.)
+/// The interest estimate of every entry (see [`crate::interest`]), and whether one ran past
+/// the rate table.
+fn estimate_interest(
+    cfg: &PrepareConfig,
+    ledger: &Ledger,
+    verdicts: &[eligibility::Verdict],
+) -> (Vec<Option<crate::money::Cents>>, bool) {
+    let Some(mut est) = crate::interest::Estimator::new(cfg.interest, cfg.rules.as_of) else {
+        return (vec![None; ledger.entries.len()], false);
+    };
+    let all = ledger
+        .entries
+        .iter()
+        .zip(verdicts)
+        .map(|(e, v)| est.estimate(v.ieepa_duty, e.header.summary_date))
+        .collect();
+    (all, est.outside_table)
+}
+
 fn check_out_dir(dir: &Path) -> Result<(), PrepareError> {
     // The folder is replaced as a whole: not the one the user stands in, or one above it.
     if let (Ok(out), Ok(here)) = (std::fs::canonicalize(dir), std::env::current_dir())

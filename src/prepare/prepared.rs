@@ -8,6 +8,7 @@ use crate::eligibility::{Decision, RuleOptions, Verdict};
 use crate::entry::EntryNumber;
 use crate::es003::{self, Field, InputFormat, InputSpec};
 use crate::history::Declared;
+use crate::interest::InterestOptions;
 use crate::ledger::Ledger;
 use crate::money::Cents;
 use crate::validation_result::ValidationResult;
@@ -42,6 +43,8 @@ pub struct PrepareConfig {
     pub max_entries: usize,
     /// What was declared before (`--declared`).
     pub declared: Declared,
+    /// What the interest estimate assumes.
+    pub interest: InterestOptions,
     /// Show progress on stderr (only when it is a terminal).
     pub progress: bool,
 }
@@ -113,6 +116,11 @@ pub struct Prepared {
     pub by_number: Vec<usize>,
     /// What the entries add up to.
     pub tally: Tally,
+    /// The estimated interest of each ledger entry, same order: `None` without an entry
+    /// summary date or with `--interest none`.
+    pub interest: Vec<Option<Cents>>,
+    /// Whether some estimate used the last rate of the table past its end.
+    pub interest_past_table: bool,
 }
 
 impl Prepared {

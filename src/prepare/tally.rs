@@ -22,6 +22,10 @@ pub const EXAMPLES: usize = 5;
 pub struct Tally {
     /// Entries and IEEPA duty, by [`Decision`].
     pub buckets: [(usize, Cents); 3],
+    /// Estimated interest, by [`Decision`].
+    pub interest: [Cents; 3],
+    /// Entries with IEEPA duty but no interest estimate (no entry summary date).
+    pub not_estimated: usize,
     pub reasons: BTreeMap<&'static str, usize>,
     pub warnings: BTreeMap<&'static str, usize>,
     /// Row problems of entries and rows without an entry number.
@@ -34,7 +38,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn new(ledger: &Ledger, verdicts: &[Verdict]) -> Tally {
+    /// `interest`: each entry's estimate, same order as the entries.
+    pub fn new(ledger: &Ledger, verdicts: &[Verdict], interest: &[Option<Cents>]) -> Tally {
         let mut t = Tally {
             row_problems: ledger.orphan_count,
             ..Tally::default()
@@ -44,6 +49,13 @@ impl Tally {
             let (n, duty) = &mut t.buckets[v.decision as usize];
             *n += 1;
             *duty = duty.saturating_add(v.ieepa_duty);
+            match interest.get(i).copied().flatten() {
+                Some(x) => {
+                    let sum = &mut t.interest[v.decision as usize];
+                    *sum = sum.saturating_add(x);
+                }
+                None => t.not_estimated += usize::from(v.ieepa_duty.0 > 0),
+            }
             for r in v.reasons() {
                 *t.reasons.entry(r.code()).or_insert(0) += 1;
             }

@@ -8,19 +8,20 @@ use chrono::{Datelike, NaiveDate};
 use crate::eligibility::Verdict;
 use crate::ledger::Ledger;
 use crate::ledger::{EntryState, Sym};
-use crate::money::push_u64;
+use crate::money::{Cents, push_u64};
 use crate::output::{CSV_LINE_END, push_field};
 use crate::parallel;
 use crate::prepare::prepared::{DeclarationFile, Prepared};
 use crate::rules::Rule;
 
 /// The report's columns, in order.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "entry_number",
     "decision",
     "reasons",
     "warnings",
     "ieepa_duty",
+    "interest_estimate",
     "importer_number",
     "importer_name",
     "entry_type",
@@ -163,6 +164,8 @@ pub struct View<'a> {
     /// The declaration of each entry, by index into `declarations`.
     pub placed: &'a [Option<usize>],
     pub declarations: &'a [DeclarationFile],
+    /// The estimated interest of each entry.
+    pub interest: &'a [Option<Cents>],
 }
 
 impl<'a> View<'a> {
@@ -173,6 +176,7 @@ impl<'a> View<'a> {
             by_number: &p.by_number,
             placed: &p.placed,
             declarations: &p.declarations,
+            interest: &p.interest,
         }
     }
 }
@@ -200,6 +204,11 @@ pub fn write(w: &mut dyn Write, p: View<'_>) -> std::io::Result<()> {
         r.plain(|o| push_codes(o, v.reasons()));
         r.plain(|o| push_codes(o, v.warnings()));
         r.plain(|o| v.ieepa_duty.push_to(o));
+        r.plain(|o| {
+            if let Some(x) = p.interest.get(i).copied().flatten() {
+                x.push_to(o);
+            }
+        });
         r.text(text(h.importer_number));
         r.text(text(h.importer_name));
         r.plain(|o| {

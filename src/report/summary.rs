@@ -91,6 +91,13 @@ pub struct Summary {
     pub ieepa_duty_eligible: Cents,
     pub ieepa_duty_excluded: Cents,
     pub ieepa_duty_review: Cents,
+    /// Estimated interest by decision, and how it was estimated.
+    pub interest_estimate_eligible: Cents,
+    pub interest_estimate_excluded: Cents,
+    pub interest_estimate_review: Cents,
+    /// Entries with IEEPA duty and no entry summary date: no estimate.
+    pub interest_not_estimated: usize,
+    pub interest_method: crate::interest::Method,
     pub reasons: BTreeMap<&'static str, usize>,
     pub warnings: BTreeMap<&'static str, usize>,
     pub not_checked: Vec<NotChecked>,
@@ -202,6 +209,19 @@ impl Summary {
             ieepa_duty_eligible: eligible.ieepa_duty,
             ieepa_duty_excluded: excluded.ieepa_duty,
             ieepa_duty_review: review.ieepa_duty,
+            interest_estimate_eligible: p.tally.interest[Decision::Eligible as usize],
+            interest_estimate_excluded: p.tally.interest[Decision::Excluded as usize],
+            interest_estimate_review: p.tally.interest[Decision::Review as usize],
+            interest_not_estimated: if cfg.interest.basis.is_some() {
+                p.tally.not_estimated
+            } else {
+                0
+            },
+            interest_method: crate::interest::Method::of(
+                cfg.interest,
+                cfg.rules.as_of,
+                p.interest_past_table,
+            ),
             reasons: p.tally.reasons.clone(),
             warnings: p.tally.warnings.clone(),
             not_checked,
@@ -254,12 +274,62 @@ impl Summary {
             count(self.entries, "entry", "entries"),
             self.as_of
         );
-        for (label, n, duty) in [
-            ("eligible", self.eligible, self.ieepa_duty_eligible),
-            ("excluded", self.excluded, self.ieepa_duty_excluded),
-            ("review", self.review, self.ieepa_duty_review),
+        let estimated = self.interest_method.basis.is_some();
+        for (label, n, duty, interest) in [
+            (
+                "eligible",
+                self.eligible,
+                self.ieepa_duty_eligible,
+                self.interest_estimate_eligible,
+            ),
+            (
+                "excluded",
+                self.excluded,
+                self.ieepa_duty_excluded,
+                self.interest_estimate_excluded,
+            ),
+            (
+                "review",
+                self.review,
+                self.ieepa_duty_review,
+                self.interest_estimate_review,
+            ),
         ] {
-            let _ = writeln!(s, "  {label:<9}{n:>8}   IEEPA duty {:>16}", duty.dollars());
+            let _ = write!(s, "  {label:<9}{n:>8}   IEEPA duty {:>16}", duty.dollars());
+            if estimated {
+                let _ = write!(s, "   interest (est.) {:>14}", interest.dollars());
+            }
+            s.push('\n');
+        }
+        if estimated {
+            let m = &self.interest_method;
+            let (rate, from) = (
+                match m.basis {
+                    Some(crate::interest::Basis::NonCorporate) => "non-corporate",
+                    _ => "corporate",
+                },
+                match m.statement {
+                    crate::interest::Statement::Daily => "entry summary date + 10 days",
+                    crate::interest::Statement::Monthly => "monthly statement day",
+                },
+            );
+            let _ = writeln!(
+                s,
+                "interest (est.): IRS {rate} rate, compounded daily, from {from} to {} \
+                 (filing + {} days)",
+                m.ends_on,
+                crate::interest::SETTLE_DAYS
+            );
+            if self.interest_not_estimated > 0 {
+                let _ = writeln!(
+                    s,
+                    "  not estimated for {}: no Entry Summary Date",
+                    count(self.interest_not_estimated, "entry", "entries")
+                );
+            }
+            if let Some(w) = m.warning() {
+                let _ = writeln!(s, "  {w}");
+            }
         }
         if !self.reasons.is_empty() {
             let _ = writeln!(s, "reasons (an entry may have several):");

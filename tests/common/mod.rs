@@ -79,6 +79,44 @@ pub fn listing(dir: &Path) -> Vec<String> {
     v
 }
 
+/// Asserts that `actual` is the expected file `rel` under `fixtures/`. With `CAPE_BLESS=1`
+/// the file is written instead: review its diff before committing it.
+#[allow(dead_code)]
+pub fn assert_expected(rel: &str, actual: &str) {
+    let path = fixture(rel);
+    if std::env::var_os("CAPE_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (CAPE_BLESS=1 writes it)", path.display()));
+    assert!(
+        actual == want,
+        "{} differs from what the run wrote (CAPE_BLESS=1 rewrites it; review the diff):\n{}",
+        path.display(),
+        first_difference(&want, actual)
+    );
+}
+
+/// The first line where two texts differ, both ways.
+fn first_difference(want: &str, got: &str) -> String {
+    let (mut w, mut g) = (want.lines(), got.lines());
+    for n in 1.. {
+        match (w.next(), g.next()) {
+            (None, None) => break,
+            (a, b) if a == b => continue,
+            (a, b) => {
+                return format!(
+                    "line {n}:\n  expected: {}\n  actual:   {}",
+                    a.unwrap_or("(end)"),
+                    b.unwrap_or("(end)")
+                );
+            }
+        }
+    }
+    "line endings or a final newline differ".to_string()
+}
+
 pub fn read(path: impl AsRef<Path>) -> String {
     String::from_utf8(std::fs::read(path).unwrap()).unwrap()
 }
