@@ -55,6 +55,9 @@ struct Options {
     reconciliation: crate::eligibility::Reconciliation,
     input_format: Option<&'static str>,
     sheet: Option<String>,
+    /// The interest estimate's rate (`None`: not estimated) and statement.
+    interest: Option<crate::interest::Basis>,
+    statement: crate::interest::Statement,
 }
 
 #[derive(Serialize)]
@@ -67,6 +70,9 @@ struct Counts {
     ieepa_duty_eligible: Cents,
     ieepa_duty_excluded: Cents,
     ieepa_duty_review: Cents,
+    interest_estimate_eligible: Cents,
+    interest_estimate_excluded: Cents,
+    interest_estimate_review: Cents,
     declarations: usize,
 }
 
@@ -223,6 +229,8 @@ pub fn stage(
                 InputFormat::Xlsx => "xlsx",
             }),
             sheet: spec.and_then(|s| s.sheet.clone()),
+            interest: cfg.interest.basis,
+            statement: cfg.interest.statement,
         },
         inputs: inputs.finish()?,
         input_columns: p
@@ -260,6 +268,9 @@ pub fn stage(
             ieepa_duty_eligible: bucket(Decision::Eligible).1,
             ieepa_duty_excluded: bucket(Decision::Excluded).1,
             ieepa_duty_review: bucket(Decision::Review).1,
+            interest_estimate_eligible: p.tally.interest[Decision::Eligible as usize],
+            interest_estimate_excluded: p.tally.interest[Decision::Excluded as usize],
+            interest_estimate_review: p.tally.interest[Decision::Review as usize],
             declarations: p.declarations,
         },
     };

@@ -163,6 +163,44 @@ pub const CLAIM_ERRORS: &[ClaimError] = &[
 /// What to do about a text no row knows.
 pub const UNKNOWN_ACTION: &str = "not an error text cape knows: read it in ACE";
 
+/// What to do about an entry that fails `rule`: the action of the claim error CBP writes for
+/// it, where it writes one, so that `prepare` and `claims` say the same; else cape's own.
+pub fn next_step(rule: Rule) -> &'static str {
+    if let Some(c) = CLAIM_ERRORS.iter().find(|c| c.rule == Some(rule)) {
+        return c.action;
+    }
+    match rule {
+        Rule::ZeroIeepaDuty => "no IEEPA duty was paid on the entry: nothing to refund",
+        Rule::DuplicateEntry => "keep the entry once in the declaration",
+        Rule::TooManyEntries => "split the declaration (cape prepare does it by itself)",
+        Rule::Type09Filed => {
+            "a type 09 reconciliation is filed: the refund comes through the reconciliation"
+        }
+        Rule::SuretyPaid => "the surety paid the duty: do not declare the entry (CBP)",
+        Rule::RowError => {
+            "correct the rows the notes name in the export (or pull it again), and run again"
+        }
+        Rule::LiquidationUnknown => {
+            "add Liquidation Date and Liquidation Status to the ES-003 in ACE's report builder \
+             and pull it again, or pass --assume-unliquidated if the entries are unliquidated"
+        }
+        Rule::AdcvdPendingLiquidation => {
+            "check in ACE that the AD/CVD entry is not in pending liquidation, then declare it"
+        }
+        Rule::ProtestUnknown => "check the protest in ACE: declare only without an open protest",
+        Rule::ImporterUnknown => {
+            "add Importer Number to the ES-003, or check the importer of record in ACE"
+        }
+        Rule::ConflictingValues => {
+            "the exports disagree on the entry: pull it again from ACE and use the newer one"
+        }
+        _ => UNKNOWN_STEP,
+    }
+}
+
+/// What to do about a rule no table row answers.
+const UNKNOWN_STEP: &str = "read the note, and check the entry in ACE";
+
 /// The row of a CBP error text, where cape knows it.
 pub fn known(error: &str) -> Option<&'static ClaimError> {
     let e = error.to_ascii_uppercase();
@@ -185,6 +223,22 @@ mod tests {
             }
         }
         assert!(known("SOMETHING NEW").is_none());
+    }
+
+    #[test]
+    fn every_reason_has_a_next_step_and_claims_say_the_same() {
+        use crate::rules::Severity;
+        for &r in Rule::ALL {
+            if matches!(r.severity(), Severity::Exclude | Severity::Review) {
+                assert_ne!(next_step(r), UNKNOWN_STEP, "{r}");
+            }
+            if let Some(text) = r.cbp_text()
+                && let Some(c) = known(text)
+                && c.rule == Some(r)
+            {
+                assert_eq!(next_step(r), c.action, "{r}");
+            }
+        }
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub struct Interner {
 
 /// A text value stored in an [`Interner`]. Never zero, so that an `Option<Sym>` takes four
 /// bytes: an entry holds six of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Sym(NonZeroU32);
 
 impl Interner {

@@ -314,7 +314,8 @@ fn the_audit_trail_fingerprints_inputs_and_outputs() {
         [
             "cape-out/ACEP_CapeEntryNumberUploadTemplate.csv",
             "cape-out/Cape_Validation_Result.csv",
-            "cape-out/cape_entries.csv"
+            "cape-out/cape_entries.csv",
+            "cape-out/cape_report.html"
         ]
     );
     for o in v["outputs"].as_array().unwrap() {

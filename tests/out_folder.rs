@@ -117,6 +117,7 @@ fn a_user_s_files_are_carried_over_and_stale_outputs_go() {
         "ACEP_CapeEntryNumberUploadTemplate.csv",
         "Cape_Validation_Result.csv",
         "cape_entries.csv",
+        "cape_report.html",
         "cape_run.json",
         "mine",
         "notes.txt",

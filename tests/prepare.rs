@@ -59,6 +59,7 @@ fn the_sample_gives_the_expected_files_and_summary() {
             "ACEP_CapeEntryNumberUploadTemplate.csv",
             "Cape_Validation_Result.csv",
             "cape_entries.csv",
+            "cape_report.html",
             "cape_run.json"
         ]
     );
@@ -73,6 +74,10 @@ fn the_sample_gives_the_expected_files_and_summary() {
     assert_expected(
         "es003/expected/sample-cape_entries.csv",
         &read(out.join("cape_entries.csv")),
+    );
+    assert_expected(
+        "es003/expected/sample-cape_report.html",
+        &read(out.join("cape_report.html")),
     );
     // What prepare writes, validate accepts.
     let r = run(
@@ -179,6 +184,7 @@ fn split_by_importer_and_filer() {
             "ACEP_CapeEntryNumberUploadTemplate_98765432100_1.csv",
             "Cape_Validation_Result.csv",
             "cape_entries.csv",
+            "cape_report.html",
             "cape_run.json"
         ]
     );
@@ -195,6 +201,7 @@ fn split_by_importer_and_filer() {
             "ACEP_CapeEntryNumberUploadTemplate_M2K_1.csv",
             "Cape_Validation_Result.csv",
             "cape_entries.csv",
+            "cape_report.html",
             "cape_run.json"
         ]
     );
@@ -316,6 +323,7 @@ fn without_liquidation_columns_entries_need_review_unless_assumed() {
         [
             "Cape_Validation_Result.csv",
             "cape_entries.csv",
+            "cape_report.html",
             "cape_run.json"
         ]
     );
@@ -596,7 +604,7 @@ fn outputs_take_the_umask_and_keep_the_permissions_they_replace() {
     };
     with_umask("022");
     let names = listing(&out);
-    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names.len(), 5, "{names:?}");
     for name in &names {
         assert_eq!(mode(name), 0o644, "{name}");
     }

@@ -135,3 +135,190 @@ fn past_the_rate_table_the_last_rate_is_used_with_a_warning() {
         r.stderr
     );
 }
+
+#[test]
+fn values_from_the_inputs_are_escaped_in_the_html_report() {
+    let (dir, name) = scratch_with("es003/hostile-names.csv");
+    let r = run(dir.path(), &["prepare", &name, "--as-of", "2026-06-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = read(dir.path().join("cape-out/cape_report.html"));
+    for raw in [
+        "<script",
+        "<img",
+        "<svg onload",
+        "<b>",
+        "<i>",
+        "</td></tr></table><script",
+    ] {
+        assert!(!page.contains(raw), "{raw} reached the page unescaped");
+    }
+    for shown in [
+        "&lt;script&gt;alert('name')&lt;/script&gt;",
+        "Tom &amp; Jerry's &lt;b&gt;Imports&lt;/b&gt;",
+        "AB&amp;CD&quot;&gt;&lt;svg onload=alert(2)&gt;",
+    ] {
+        assert!(page.contains(shown), "{shown} is not on the page");
+    }
+    // The page's own structure is intact: every table it opens, it closes.
+    assert_eq!(
+        page.matches("<table>").count(),
+        page.matches("</table>").count()
+    );
+}
+
+/// Headless Chromium, where installed (`.ci/run` installs Debian's `chromium`, and sets
+/// `CAPE_REQUIRE_BROWSER=1` so that CI cannot skip the test).
+fn chromium() -> Option<std::path::PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CAPE_REQUIRE_BROWSER").is_none(),
+            "CAPE_REQUIRE_BROWSER is set but no chromium is installed (apt-get install chromium)"
+        );
+        eprintln!("skipped: no chromium (apt-get install chromium to run this test)");
+    }
+    found
+}
+
+/// Runs headless Chromium on `page` with `args`, in a profile of its own.
+fn in_browser(bin: &Path, profile: &Path, page: &Path, args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `html` with every tag replaced by a space.
+fn without_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// `1234567.5` as the report writes it: `$1,234,567.50`.
+fn dollars(amount: &str) -> String {
+    let (whole, cents) = amount.split_once('.').unwrap();
+    let mut grouped = String::new();
+    for (k, c) in whole.chars().enumerate() {
+        if k > 0 && (whole.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("${grouped}.{cents}")
+}
+
+// The screenshot in the README is the one this test takes: `CAPE_BLESS=1 cargo test --test
+// report the_report_renders` writes it to fixtures/es003/expected/sample-cape_report.png.
+#[test]
+fn the_report_renders_in_a_browser_with_the_totals_of_the_json() {
+    let Some(bin) = chromium() else { return };
+    let (dir, name) = scratch_with("es003/sample.csv");
+    let r = run(
+        dir.path(),
+        &["prepare", &name, "--as-of", "2026-06-01", "--json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let page = dir.path().join("cape-out/cape_report.html");
+    let profile = dir.path().join("profile");
+
+    // The text of the page as the browser built it, without tags.
+    let dom = in_browser(&bin, &profile, &page, &["--dump-dom"]);
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let text = without_tags(&dom).replace("&amp;", "&");
+    for key in [
+        "ieepa_duty_eligible",
+        "ieepa_duty_excluded",
+        "ieepa_duty_review",
+        "interest_estimate_eligible",
+        "interest_estimate_excluded",
+        "interest_estimate_review",
+    ] {
+        let shown = dollars(j[key].as_str().unwrap());
+        assert!(text.contains(&shown), "{key}: {shown} is not on the page");
+    }
+    for key in ["eligible", "excluded", "review", "entries"] {
+        let n = j[key].as_u64().unwrap().to_string();
+        assert!(
+            text.split_whitespace().any(|w| w == n),
+            "{key}: {n} is not on the page"
+        );
+    }
+
+    let shot = dir.path().join("report.png");
+    in_browser(
+        &bin,
+        &profile,
+        &page,
+        &[
+            "--window-size=1000,1800",
+            &format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let px = info.color_type.samples();
+    let pixels: Vec<&[u8]> = buf[..info.buffer_size()].chunks(px).collect();
+    let inked = pixels
+        .iter()
+        .filter(|p| p[..3].iter().any(|&c| c < 200))
+        .count();
+    // The eligible bars' green (#2e7d32), give or take the rendering.
+    let green = pixels
+        .iter()
+        .filter(|p| p[0] < 70 && (100..150).contains(&p[1]) && p[2] < 80)
+        .count();
+    assert!(
+        inked * 100 > pixels.len(),
+        "the screenshot is blank: {inked} of {} pixels inked",
+        pixels.len()
+    );
+    assert!(
+        green > 2_000,
+        "no chart bars on the screenshot ({green} green pixels)"
+    );
+    if std::env::var_os("CAPE_BLESS").is_some_and(|v| v == "1") {
+        std::fs::copy(
+            &shot,
+            common::fixture("es003/expected/sample-cape_report.png"),
+        )
+        .unwrap();
+    }
+}

@@ -106,6 +106,7 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         validation_result::FILE_NAME,
         ENTRIES_FILE,
         crate::audit::FILE_NAME,
+        report::html::FILE_NAME,
     ] {
         output::ensure_not_input(&out(name), &input_paths)?;
     }
@@ -133,6 +134,10 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
             sheet: header.sheet.clone(),
             header_line: header.line,
             rows: 0,
+            bytes: std::fs::metadata(&o.path)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
             missing: Field::ALL
                 .into_iter()
                 .filter(|f| header.columns.get(*f).is_none())

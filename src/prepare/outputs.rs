@@ -29,8 +29,8 @@ pub(super) fn write_outputs(
         source: e,
     };
     let folder = OutFolder::begin(&cfg.out_dir).map_err(untouched)?;
-    // The declarations and the validation result are written while the entries report, the
-    // one large output, is.
+    // The declarations, the validation result and the HTML report are written while the
+    // entries report, the one large output, is.
     let shared: &Prepared = p;
     let (small, entries) = parallel::both(
         || {
@@ -41,7 +41,9 @@ pub(super) fn write_outputs(
             written.push(folder.write(validation_result::FILE_NAME, |w| {
                 shared.validation_result.write_to(w)
             })?);
-            Ok::<_, OutputError>(written)
+            let page = report::html::render(&report::html::model::Model::new(cfg, shared));
+            let page = folder.write(report::html::FILE_NAME, |w| w.write_all(page.as_bytes()))?;
+            Ok::<_, OutputError>((written, page))
         },
         || {
             folder.write(ENTRIES_FILE, |w| {
@@ -49,8 +51,9 @@ pub(super) fn write_outputs(
             })
         },
     );
-    let mut written = small.map_err(untouched)?;
+    let (mut written, page) = small.map_err(untouched)?;
     written.push(entries.map_err(untouched)?);
+    written.push(page);
     let audit = crate::audit::stage(cfg, crate::audit::View::of(p), hashes, &folder, &written)
         .map_err(|e| match e {
             crate::audit::AuditError::Output(o) => untouched(o),

@@ -57,6 +57,8 @@ pub struct InputInfo {
     pub sheet: Option<String>,
     pub header_line: u64,
     pub rows: u64,
+    /// Its size when read, for a regular file.
+    pub bytes: Option<u64>,
     /// Optional columns the input lacks.
     pub missing: Vec<Field>,
     /// The column that fed each field found.

@@ -1,0 +1,329 @@
+//! What `cape_report.html` shows, gathered in one pass over the run's read-only view: totals,
+//! one row per importer, entries and duty per reason, the next twelve weeks of deadlines,
+//! the entries to review and those near their deadline, and what to do next per reason.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::eligibility::{Decision, Verdict};
+use crate::interest::Method;
+use crate::ledger::{EntryState, Ledger, Sym};
+use crate::money::Cents;
+use crate::prepare::prepared::{PrepareConfig, Prepared};
+use crate::rules::{RULES_VERSION, Rule};
+
+/// Weeks in the deadline timeline.
+pub const WEEKS: usize = 12;
+/// Entries within this many days of their last CAPE day are listed as near it.
+pub const NEAR_DAYS: i64 = 14;
+/// At most this many entries in each list; the rest are counted.
+pub const LISTED: usize = 200;
+/// At most this many importers in the table; the rest are added up in one row.
+pub const IMPORTERS: usize = 2_000;
+
+/// One decision's totals.
+pub struct Total {
+    pub decision: Decision,
+    pub entries: usize,
+    pub duty: Cents,
+    pub interest: Cents,
+}
+
+/// One importer of record's figures while the entries are read.
+#[derive(Default)]
+struct Figures {
+    name: Option<Sym>,
+    entries: usize,
+    duty: [Cents; 3],
+    nearest: Option<NaiveDate>,
+}
+
+/// One importer of record's row.
+#[derive(Default)]
+pub struct Importer {
+    pub number: String,
+    pub name: String,
+    pub entries: usize,
+    /// IEEPA duty by [`Decision`].
+    pub duty: [Cents; 3],
+    /// The nearest last CAPE day of its entries not excluded.
+    pub nearest: Option<NaiveDate>,
+}
+
+/// One reason's entries and their IEEPA duty.
+pub struct Reason {
+    pub rule: Rule,
+    pub entries: usize,
+    pub duty: Cents,
+}
+
+/// One week of the deadline timeline.
+pub struct Week {
+    pub from: NaiveDate,
+    pub entries: usize,
+    pub eligible_duty: Cents,
+}
+
+/// One entry in a list.
+pub struct Listed {
+    pub number: String,
+    pub importer: String,
+    pub decision: Decision,
+    pub duty: Cents,
+    pub last_cape_day: Option<NaiveDate>,
+    pub codes: Vec<&'static str>,
+    pub notes: Vec<String>,
+}
+
+/// An input as the report shows it.
+pub struct Input {
+    pub path: String,
+    pub format: &'static str,
+    pub bytes: Option<u64>,
+    pub rows: u64,
+}
+
+/// Everything the report shows.
+pub struct Model {
+    pub as_of: NaiveDate,
+    pub rules_version: &'static str,
+    /// Id and summary of each rule change in force.
+    pub changes: Vec<(&'static str, &'static str)>,
+    pub inputs: Vec<Input>,
+    pub rows: u64,
+    pub totals: Vec<Total>,
+    pub method: Method,
+    pub not_estimated: usize,
+    pub importers: Vec<Importer>,
+    /// How many importers the table leaves out, and their figures added up.
+    pub importers_more: usize,
+    pub importers_rest: Importer,
+    /// All importers added up.
+    pub importers_all: Importer,
+    pub reasons: Vec<Reason>,
+    pub weeks: Vec<Week>,
+    pub review: Vec<Listed>,
+    pub review_more: usize,
+    pub near: Vec<Listed>,
+    pub near_more: usize,
+    /// What to do next, per reason present.
+    pub next_steps: Vec<(Rule, &'static str)>,
+    /// Declaration files written, and how many entries each holds.
+    pub declarations: Vec<(String, usize)>,
+}
+
+fn listed(ledger: &Ledger, e: &EntryState, v: &Verdict) -> Listed {
+    let text = |s: Option<crate::ledger::Sym>| s.map_or("", |i| ledger.strings.get(i));
+    Listed {
+        number: e
+            .number
+            .map_or_else(|| e.shown().to_string(), |n| n.dashed()),
+        importer: text(e.header.importer_number).to_string(),
+        decision: v.decision,
+        duty: v.ieepa_duty,
+        last_cape_day: v.last_cape_day,
+        codes: v
+            .reasons()
+            .iter()
+            .chain(v.warnings())
+            .map(|r| r.code())
+            .collect(),
+        notes: v.notes().to_vec(),
+    }
+}
+
+/// Adds `f` into `into`.
+fn add(into: &mut Importer, f: &Importer) {
+    into.entries += f.entries;
+    for (a, b) in into.duty.iter_mut().zip(f.duty) {
+        *a = a.saturating_add(b);
+    }
+    into.nearest = match (into.nearest, f.nearest) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+}
+
+/// The table's rows, sorted by eligible duty then number: the first [`IMPORTERS`], how many
+/// are left out, their sum, and the sum of all.
+fn importer_rows(
+    ledger: &Ledger,
+    figures: FxHashMap<Option<Sym>, Figures>,
+) -> (Vec<Importer>, usize, Importer, Importer) {
+    let text = |s: Option<Sym>| s.map_or("", |i| ledger.strings.get(i));
+    let mut all: Vec<(Option<Sym>, Figures)> = figures.into_iter().collect();
+    let eligible = |f: &Figures| f.duty[Decision::Eligible as usize];
+    all.sort_unstable_by(|a, b| {
+        eligible(&b.1)
+            .cmp(&eligible(&a.1))
+            .then_with(|| text(a.0).cmp(text(b.0)))
+    });
+    let (mut rest, mut total) = (Importer::default(), Importer::default());
+    let mut rows = Vec::new();
+    let more = all.len().saturating_sub(IMPORTERS);
+    for (k, (number, f)) in all.into_iter().enumerate() {
+        let row = Importer {
+            number: if k < IMPORTERS {
+                text(number).to_string()
+            } else {
+                String::new()
+            },
+            name: if k < IMPORTERS {
+                text(f.name).to_string()
+            } else {
+                String::new()
+            },
+            entries: f.entries,
+            duty: f.duty,
+            nearest: f.nearest,
+        };
+        add(&mut total, &row);
+        if k < IMPORTERS {
+            rows.push(row);
+        } else {
+            add(&mut rest, &row);
+        }
+    }
+    (rows, more, rest, total)
+}
+
+impl Model {
+    pub fn new(cfg: &PrepareConfig, p: &Prepared) -> Model {
+        let as_of = cfg.rules.as_of;
+        let ledger = &p.ledger;
+        let mut importers: FxHashMap<Option<Sym>, Figures> = FxHashMap::default();
+        let mut reasons: BTreeMap<Rule, (usize, Cents)> = BTreeMap::new();
+        let first_week = as_of;
+        let mut weeks: Vec<Week> = (0..WEEKS)
+            .map(|k| Week {
+                from: first_week + Duration::days(7 * k as i64),
+                entries: 0,
+                eligible_duty: Cents(0),
+            })
+            .collect();
+        let (mut review, mut review_more) = (Vec::new(), 0);
+        // Entries near their deadline, as (last CAPE day, index): listed nearest first.
+        let mut near_by_day: Vec<(NaiveDate, usize)> = Vec::new();
+        for &i in &p.by_number {
+            let (e, v) = (&ledger.entries[i], &p.verdicts[i]);
+            let row = importers
+                .entry(e.header.importer_number)
+                .or_insert_with(|| Figures {
+                    name: e.header.importer_name,
+                    ..Figures::default()
+                });
+            row.entries += 1;
+            let d = &mut row.duty[v.decision as usize];
+            *d = d.saturating_add(v.ieepa_duty);
+            for r in v.reasons() {
+                let (n, duty) = reasons.entry(*r).or_insert((0, Cents(0)));
+                *n += 1;
+                *duty = duty.saturating_add(v.ieepa_duty);
+            }
+            let open = v.decision != Decision::Excluded;
+            let last = v
+                .last_cape_day
+                .filter(|_| open && v.days_since_liquidation.is_some());
+            if let Some(last) = last {
+                row.nearest = Some(row.nearest.map_or(last, |n| n.min(last)));
+                let days = (last - first_week).num_days();
+                if (0..7 * WEEKS as i64).contains(&days) {
+                    let w = &mut weeks[(days / 7) as usize];
+                    w.entries += 1;
+                    if v.decision == Decision::Eligible {
+                        w.eligible_duty = w.eligible_duty.saturating_add(v.ieepa_duty);
+                    }
+                }
+            }
+            if v.decision == Decision::Review {
+                if review.len() < LISTED {
+                    review.push(listed(ledger, e, v));
+                } else {
+                    review_more += 1;
+                }
+            }
+            if let Some(l) = last.filter(|l| (*l - as_of).num_days() <= NEAR_DAYS) {
+                near_by_day.push((l, i));
+            }
+        }
+        // Stable: entries of one day stay in the order of their numbers.
+        near_by_day.sort_by_key(|&(day, _)| day);
+        let near_more = near_by_day.len().saturating_sub(LISTED);
+        let near: Vec<Listed> = near_by_day
+            .iter()
+            .take(LISTED)
+            .map(|&(_, i)| listed(ledger, &ledger.entries[i], &p.verdicts[i]))
+            .collect();
+        let (importers, importers_more, importers_rest, importers_all) =
+            importer_rows(ledger, importers);
+        let mut reasons: Vec<Reason> = reasons
+            .into_iter()
+            .map(|(rule, (entries, duty))| Reason {
+                rule,
+                entries,
+                duty,
+            })
+            .collect();
+        // Where the most duty is held back first.
+        reasons.sort_by(|a, b| b.duty.cmp(&a.duty).then(b.entries.cmp(&a.entries)));
+        let next_steps = reasons
+            .iter()
+            .map(|r| (r.rule, crate::claim_errors::next_step(r.rule)))
+            .collect();
+        let on = cfg.rules.in_force();
+        Model {
+            as_of,
+            rules_version: RULES_VERSION,
+            changes: on.changes().map(|c| (c.spec().id, c.spec().what)).collect(),
+            inputs: p
+                .inputs
+                .iter()
+                .map(|i| Input {
+                    path: i.path.display().to_string(),
+                    format: match i.format {
+                        crate::es003::InputFormat::Csv => "CSV",
+                        crate::es003::InputFormat::Tsv => "tab-separated text",
+                        crate::es003::InputFormat::Xlsx => "XLSX",
+                    },
+                    bytes: i.bytes,
+                    rows: i.rows,
+                })
+                .collect(),
+            rows: ledger.rows_read,
+            totals: [Decision::Eligible, Decision::Excluded, Decision::Review]
+                .into_iter()
+                .map(|d| Total {
+                    decision: d,
+                    entries: p.tally.buckets[d as usize].0,
+                    duty: p.tally.buckets[d as usize].1,
+                    interest: p.tally.interest[d as usize],
+                })
+                .collect(),
+            method: Method::of(cfg.interest, as_of, p.interest_past_table),
+            not_estimated: if cfg.interest.basis.is_some() {
+                p.tally.not_estimated
+            } else {
+                0
+            },
+            importers,
+            importers_more,
+            importers_rest,
+            importers_all,
+            reasons,
+            weeks,
+            review,
+            review_more,
+            near,
+            near_more,
+            next_steps,
+            declarations: p
+                .declarations
+                .iter()
+                .map(|d| (d.name.clone(), d.entries.len()))
+                .collect(),
+        }
+    }
+}
