@@ -29,6 +29,34 @@ pub(crate) enum Command {
     Template(TemplateArgs),
     /// Print the rules in force on a filing date, with their dates and sources.
     Rules(RulesArgs),
+    /// Show what a run decided for entries, and why: reasons, notes, deadlines, input rows.
+    Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish or powershell) on stdout.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ExplainArgs {
+    /// Entry numbers, written any way (`M2K-1000237-6`, `m2k 1000237 6`, `M2K10002376`).
+    #[arg(required = true, value_name = "ENTRY")]
+    pub(crate) entries: Vec<String>,
+    /// The output folder of the run.
+    #[arg(
+        short,
+        long = "out-dir",
+        value_name = "DIR",
+        default_value = "cape-out"
+    )]
+    pub(crate) out_dir: PathBuf,
+    #[command(flatten)]
+    pub(crate) report: JsonArg,
+}
+
+#[derive(Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Args)]

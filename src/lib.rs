@@ -11,6 +11,7 @@ pub mod declaration;
 pub mod eligibility;
 pub mod entry;
 pub mod es003;
+pub mod explain;
 pub mod history;
 pub mod input;
 pub mod interest;

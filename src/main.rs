@@ -16,6 +16,7 @@ use cape::declaration::{self, TEMPLATE_NAME};
 use cape::eligibility::{Reconciliation, RuleOptions};
 use cape::es003::values::DateOrder;
 use cape::es003::{InputFormat, InputSpec};
+use cape::explain::{self, ExplainConfig};
 use cape::history::Declared;
 use cape::interest::{Basis, InterestOptions, Statement};
 use cape::prepare::{self, PrepareConfig, SplitBy};
@@ -43,6 +44,8 @@ fn main() -> ExitCode {
         Command::Claims(a) => run_claims(a),
         Command::Template(a) => run_template(a),
         Command::Rules(a) => run_rules(a),
+        Command::Explain(a) => run_explain(a),
+        Command::Completions(a) => run_completions(a),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
@@ -234,6 +237,32 @@ fn run_rules(a: RulesArgs) -> anyhow::Result<Outcome> {
     } else {
         listing.human()
     })?;
+    Ok(Outcome::Done)
+}
+
+fn run_explain(a: ExplainArgs) -> anyhow::Result<Outcome> {
+    let cfg = ExplainConfig {
+        out_dir: a.out_dir,
+        entries: a.entries,
+    };
+    let e = explain::run(&cfg)?;
+    if a.report.json {
+        print_stdout(&explain::render_json(&e))?;
+    } else {
+        print_stdout(&output::terminal_safe(&explain::render_human(&e)))?;
+    }
+    Ok(if e.not_found.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn run_completions(a: CompletionsArgs) -> anyhow::Result<Outcome> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "cape", &mut script);
+    print_stdout(&String::from_utf8_lossy(&script))?;
     Ok(Outcome::Done)
 }
 

@@ -322,3 +322,154 @@ fn the_report_renders_in_a_browser_with_the_totals_of_the_json() {
         .unwrap();
     }
 }
+
+/// A folder with the sample prepared in `cape-out/`.
+fn prepared_sample() -> tempfile::TempDir {
+    let (dir, name) = scratch_with("es003/sample.csv");
+    let r = run(dir.path(), &["prepare", &name, "--as-of", "2026-06-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    dir
+}
+
+#[test]
+fn explain_shows_an_entry_written_any_way() {
+    let dir = prepared_sample();
+    let want = "\
+M2K-1001470-2: excluded
+  IEEPA duty 640.00, interest 40.56 (estimate)
+  importer 12-3456789-00 ACME TOOLS INC; entry type 01, entered 2025-06-12
+  reasons: liquidated-over-80-days
+    liquidated-over-80-days: liquidated 2026-03-12, 81 days before 2026-06-01; the last CAPE \
+day was 2026-05-31; a protest (CBP Form 19) is possible until 2026-09-08
+  status: summary ACCEPTED, control CBP, reconciliation N, liquidation LIQUIDATED
+  liquidated 2026-03-12 (81 days before the filing date); last CAPE day 2026-05-31; protest \
+until 2026-09-08
+  in no declaration file
+  from sample.csv:23-24
+        23: M2K-1001470-2,01,ACCEPTED,CBP,N,12-3456789-00,ACME TOOLS INC,2704,06/12/2025,\
+06/12/2025,1,CN,1,8471300100,10000.00,0.00,LIQUIDATED,03/12/2026,
+        24: M2K-1001470-2,01,ACCEPTED,CBP,N,12-3456789-00,ACME TOOLS INC,2704,06/12/2025,\
+06/12/2025,1,CN,2,99030125,0.00,640.00,LIQUIDATED,03/12/2026,
+";
+    for spelling in [
+        "M2K-1001470-2",
+        "m2k 1001470 2",
+        "M2K10014702",
+        " m2k-10014-702 ",
+    ] {
+        let r = run(dir.path(), &["explain", spelling]);
+        assert_eq!(r.code, 0, "{spelling}: {}", r.stderr);
+        assert_eq!(r.stdout, want, "{spelling}");
+    }
+    // Declared entries name their file.
+    let r = run(dir.path(), &["explain", "M2K-1000237-6"]);
+    assert!(
+        r.stdout
+            .contains("  declared in cape-out/ACEP_CapeEntryNumberUploadTemplate.csv\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn explain_says_which_entries_are_not_in_the_run() {
+    let dir = prepared_sample();
+    let r = run(dir.path(), &["explain", "M2K-1000237-6", "ABC-9999999-9"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with("M2K-1000237-6: eligible\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.ends_with(
+        "ABC-9999999-9: not in the run in cape-out (cape_entries.csv has every entry of its \
+         inputs)\n"
+    ));
+    let r = run(
+        dir.path(),
+        &["explain", "M2K-1000237-6", "--json", "-o", "cape-out"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["as_of"], "2026-06-01");
+    assert_eq!(j["entries"][0]["decision"], "eligible");
+    assert_eq!(j["entries"][0]["reasons"], serde_json::json!([]));
+    assert_eq!(j["entries"][0]["sources"][0]["lines"][0]["line"], 2);
+    assert_eq!(j["not_found"], serde_json::json!([]));
+    // The rows are not shown from an input changed since the run.
+    std::fs::write(dir.path().join("sample.csv"), "changed\n").unwrap();
+    let r = run(dir.path(), &["explain", "M2K-1000237-6"]);
+    assert!(
+        r.stdout
+            .contains("  from sample.csv:2-3\n    (rows not shown: it changed since the run)\n"),
+        "{}",
+        r.stdout
+    );
+    // Without a run, the way out.
+    let r = run(dir.path(), &["explain", "M2K-1000237-6", "-o", "elsewhere"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: elsewhere/cape_entries.csv: no run to explain: run `cape prepare` first, or \
+         give its output folder with -o\n"
+    );
+}
+
+/// Whether `shell` is installed; CI (`CAPE_REQUIRE_SHELLS=1`) requires it.
+fn have(shell: &str) -> bool {
+    let there = std::process::Command::new(shell)
+        .arg("-c")
+        .arg("true")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        there || std::env::var_os("CAPE_REQUIRE_SHELLS").is_none(),
+        "CAPE_REQUIRE_SHELLS is set but {shell} is not installed"
+    );
+    there
+}
+
+#[test]
+fn completions_parse_in_each_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, check) in [
+        ("bash", &["-n"][..]),
+        ("zsh", &["-n"][..]),
+        ("fish", &["--no-execute"][..]),
+        ("powershell", &[][..]),
+    ] {
+        let r = run(dir.path(), &["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        for word in [
+            "prepare",
+            "validate",
+            "explain",
+            "interest",
+            "non-corporate",
+        ] {
+            assert!(r.stdout.contains(word), "{shell}: no {word}");
+        }
+        if check.is_empty() {
+            // No PowerShell on Debian: its script registers a completer for `cape`.
+            assert!(r.stdout.contains("Register-ArgumentCompleter"), "{shell}");
+            continue;
+        }
+        if !have(shell) {
+            eprintln!("skipped: {shell} is not installed");
+            continue;
+        }
+        let script = dir.path().join(format!("cape.{shell}"));
+        std::fs::write(&script, &r.stdout).unwrap();
+        let out = std::process::Command::new(shell)
+            .args(check)
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(run(dir.path(), &["completions", "tcsh"]).code, 2);
+}

@@ -61,6 +61,11 @@ impl Row for [&str] {
 /// Receives the data rows of an input, in order.
 pub trait RowSink {
     fn row<R: Row + ?Sized>(&mut self, line: u64, row: &R);
+
+    /// How many entries the rows so far hold, where the sink counts them (for progress).
+    fn entries(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// The header row found in an input.

@@ -331,6 +331,10 @@ impl FileColumns<'_> {
 }
 
 impl RowSink for FileSink<'_> {
+    fn entries(&self) -> Option<usize> {
+        Some(self.ledger.entries.len())
+    }
+
     fn row<R: Row + ?Sized>(&mut self, line: u64, row: &R) {
         let ledger = &mut *self.ledger;
         let c = &self.cols;

@@ -1,4 +1,6 @@
-//! Progress on stderr while large inputs are read, only when stderr is a terminal.
+//! Progress on stderr while large inputs are read: one line, rewritten in place, with the
+//! rows read, the entries so far and the line reached in the input. Only when stderr is a
+//! terminal, not with `--json`, and only once a read has run for a while.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -8,8 +10,8 @@ use crate::es003::{Row, RowSink};
 
 /// Rows between two looks at the clock.
 const CHECK_EVERY: u64 = 1 << 16;
-/// How long a read runs before progress shows.
-const AFTER: Duration = Duration::from_millis(500);
+/// How long a read runs before progress shows: a short run prints no progress at all.
+const AFTER: Duration = Duration::from_secs(2);
 
 /// Passes rows on to `inner`, now and then saying how far it got.
 pub struct Progress<'a, S> {
@@ -41,7 +43,15 @@ impl<S: RowSink> RowSink for Progress<'_, S> {
         if self.enabled && self.rows.is_multiple_of(CHECK_EVERY) && self.started.elapsed() > AFTER {
             // Progress is a courtesy: a terminal that fails it does not stop the run.
             let mut err = std::io::stderr();
-            let _ = write!(err, "\r{}: {} rows read…", self.label, self.rows);
+            let entries = self
+                .inner
+                .entries()
+                .map_or_else(String::new, |n| format!(", {n} entries"));
+            let _ = write!(
+                err,
+                "\r\x1b[2K{}: {} rows read{entries}, at line {line}…",
+                self.label, self.rows
+            );
             let _ = err.flush();
             self.shown = true;
         }
