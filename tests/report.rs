@@ -473,3 +473,28 @@ fn completions_parse_in_each_shell() {
     }
     assert_eq!(run(dir.path(), &["completions", "tcsh"]).code, 2);
 }
+
+#[test]
+fn the_report_lists_the_entries_to_review_with_their_reasons_and_next_steps() {
+    let (dir, name) = scratch_with("es003/no-liquidation.csv");
+    let r = run(dir.path(), &["prepare", &name, "--as-of", "2026-06-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = read(dir.path().join("cape-out/cape_report.html"));
+    let review =
+        &page[page.find("<h2 id=\"review\">").unwrap()..page.find("<h2 id=\"next\">").unwrap()];
+    for entry in ["M2K-1000237-6", "M2K-1000374-7", "M2K-1000511-4"] {
+        assert!(review.contains(entry), "{entry} is not in the review list");
+    }
+    assert_eq!(
+        review.matches("<td>liquidation-unknown").count(),
+        3,
+        "{review}"
+    );
+    // What to do next, in the same words as everywhere else.
+    assert!(page.contains(
+        "<td><code>liquidation-unknown</code></td><td>add Liquidation Date and Liquidation \
+         Status to the ES-003"
+    ));
+    assert!(page.contains("No last CAPE day falls in these weeks."));
+    assert!(page.contains("No entry is eligible: no declaration file was written."));
+}

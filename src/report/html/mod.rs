@@ -38,12 +38,15 @@ tr.top td { border-top: 0; border-bottom: 2px solid #9aa1aa; }
 code { font-size: .9em; background: #f3f5f7; padding: 0 .2em; border-radius: 3px;
   white-space: nowrap; }
 figure { margin: 1rem 0; }
-svg.chart { width: 100%; height: auto; max-width: 760px; font-size: 13px; }
+svg.chart { width: 100%; height: auto; max-width: 760px; min-width: 560px;
+  font-size: 13px; }
+.wide > table { min-width: 40rem; }
 svg.chart text { fill: #1b1f24; } svg.chart text.small { font-size: 11px; }
 ul.notes { margin: .1rem 0; padding-left: 1.1rem; }
 @media (max-width: 40rem) { body { padding: .5rem; } th, td { padding: .2rem .3rem; } }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
+  .wide > table, svg.chart { min-width: 0; }
   h2 { break-after: avoid; } figure, tr { break-inside: avoid; }
   .wide { overflow: visible; }
 }
@@ -153,19 +156,22 @@ fn charts_section(m: &Model) -> Markup {
     html! {
         h2 id="charts" { "Where the duty is" }
         figure {
-            (charts::by_decision(&m.totals))
+            div.wide { (charts::by_decision(&m.totals)) }
             figcaption { "IEEPA duty by decision." }
         }
         @if !m.reasons.is_empty() {
             figure {
-                (charts::by_reason(&m.reasons))
+                div.wide { (charts::by_reason(&m.reasons)) }
                 figcaption { "Entries and IEEPA duty per reason (an entry may have several)." }
             }
         }
         h2 id="timeline" { "Deadlines in the next 12 weeks" }
         figure {
-            (charts::timeline(&m.weeks))
+            div.wide { (charts::timeline(&m.weeks)) }
             figcaption {
+                @if m.weeks.iter().all(|w| w.entries == 0) {
+                    "No last CAPE day falls in these weeks. "
+                }
                 "Entries not excluded whose last CAPE day (liquidation + 80 days) falls in each \
                  week from " (m.as_of) ", and the eligible IEEPA duty among them. Unliquidated \
                  entries have no deadline yet."

@@ -327,3 +327,52 @@ impl Model {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(eligible: i64, nearest: Option<u32>) -> Figures {
+        let mut duty = [Cents(0); 3];
+        duty[Decision::Eligible as usize] = Cents(eligible);
+        duty[Decision::Review as usize] = Cents(1);
+        Figures {
+            name: None,
+            entries: 1,
+            duty,
+            nearest: nearest.map(|d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap()),
+        }
+    }
+
+    #[test]
+    fn importers_by_eligible_duty_the_rest_added_up() {
+        let mut ledger = Ledger::default();
+        let mut map = FxHashMap::default();
+        let n = IMPORTERS + 3;
+        for k in 0..n {
+            let number = ledger.strings.intern(&format!("IOR{k:05}"));
+            // Duty rises with k; two importers tie at the top.
+            let duty = if k == n - 2 { k as i64 + 1 } else { k as i64 };
+            map.insert(Some(number), figures(duty, Some(1 + (k % 28) as u32)));
+        }
+        map.insert(None, figures(0, None));
+        let (rows, more, rest, all) = importer_rows(&ledger, map);
+        assert_eq!(rows.len(), IMPORTERS);
+        assert_eq!(more, 4);
+        // The tie is broken by number.
+        assert_eq!(rows[0].number, format!("IOR{:05}", n - 2));
+        assert_eq!(rows[1].number, format!("IOR{:05}", n - 1));
+        for w in rows.windows(2) {
+            let e = |i: &Importer| i.duty[Decision::Eligible as usize];
+            assert!(e(&w[0]) >= e(&w[1]));
+        }
+        assert_eq!(rest.entries, 4);
+        assert_eq!(all.entries, n + 1);
+        let sum = |i: &Importer| i.duty[Decision::Review as usize];
+        assert_eq!(sum(&all), Cents(n as i64 + 1));
+        assert_eq!(
+            all.nearest,
+            Some(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap())
+        );
+    }
+}
