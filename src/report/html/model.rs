@@ -32,13 +32,40 @@ pub struct Total {
     pub interest: Cents,
 }
 
-/// One importer of record's figures while the entries are read.
+/// One importer of record's figures while the entries are read: small, for a broker's
+/// file may hold an importer per entry.
 #[derive(Default)]
 struct Figures {
+    number: Option<Sym>,
     name: Option<Sym>,
-    entries: usize,
+    entries: u32,
     duty: [Cents; 3],
     nearest: Option<NaiveDate>,
+}
+
+/// The figures of every importer, in the order first seen.
+#[derive(Default)]
+struct Importers {
+    slot: FxHashMap<Option<Sym>, u32>,
+    all: Vec<Figures>,
+}
+
+impl Importers {
+    fn of(&mut self, e: &EntryState) -> &mut Figures {
+        let all = &mut self.all;
+        let k = *self
+            .slot
+            .entry(e.header.importer_number)
+            .or_insert_with(|| {
+                all.push(Figures {
+                    number: e.header.importer_number,
+                    name: e.header.importer_name,
+                    ..Figures::default()
+                });
+                (all.len() - 1) as u32
+            });
+        &mut all[k as usize]
+    }
 }
 
 /// One importer of record's row.
@@ -151,23 +178,22 @@ fn add(into: &mut Importer, f: &Importer) {
 /// are left out, their sum, and the sum of all.
 fn importer_rows(
     ledger: &Ledger,
-    figures: FxHashMap<Option<Sym>, Figures>,
+    mut all: Vec<Figures>,
 ) -> (Vec<Importer>, usize, Importer, Importer) {
     let text = |s: Option<Sym>| s.map_or("", |i| ledger.strings.get(i));
-    let mut all: Vec<(Option<Sym>, Figures)> = figures.into_iter().collect();
     let eligible = |f: &Figures| f.duty[Decision::Eligible as usize];
     all.sort_unstable_by(|a, b| {
-        eligible(&b.1)
-            .cmp(&eligible(&a.1))
-            .then_with(|| text(a.0).cmp(text(b.0)))
+        eligible(b)
+            .cmp(&eligible(a))
+            .then_with(|| text(a.number).cmp(text(b.number)))
     });
     let (mut rest, mut total) = (Importer::default(), Importer::default());
     let mut rows = Vec::new();
     let more = all.len().saturating_sub(IMPORTERS);
-    for (k, (number, f)) in all.into_iter().enumerate() {
+    for (k, f) in all.into_iter().enumerate() {
         let row = Importer {
             number: if k < IMPORTERS {
-                text(number).to_string()
+                text(f.number).to_string()
             } else {
                 String::new()
             },
@@ -176,7 +202,7 @@ fn importer_rows(
             } else {
                 String::new()
             },
-            entries: f.entries,
+            entries: f.entries as usize,
             duty: f.duty,
             nearest: f.nearest,
         };
@@ -194,7 +220,7 @@ impl Model {
     pub fn new(cfg: &PrepareConfig, p: &Prepared) -> Model {
         let as_of = cfg.rules.as_of;
         let ledger = &p.ledger;
-        let mut importers: FxHashMap<Option<Sym>, Figures> = FxHashMap::default();
+        let mut importers = Importers::default();
         let mut reasons: BTreeMap<Rule, (usize, Cents)> = BTreeMap::new();
         let first_week = as_of;
         let mut weeks: Vec<Week> = (0..WEEKS)
@@ -209,12 +235,7 @@ impl Model {
         let mut near_by_day: Vec<(NaiveDate, usize)> = Vec::new();
         for &i in &p.by_number {
             let (e, v) = (&ledger.entries[i], &p.verdicts[i]);
-            let row = importers
-                .entry(e.header.importer_number)
-                .or_insert_with(|| Figures {
-                    name: e.header.importer_name,
-                    ..Figures::default()
-                });
+            let row = importers.of(e);
             row.entries += 1;
             let d = &mut row.duty[v.decision as usize];
             *d = d.saturating_add(v.ieepa_duty);
@@ -258,7 +279,7 @@ impl Model {
             .map(|&(_, i)| listed(ledger, &ledger.entries[i], &p.verdicts[i]))
             .collect();
         let (importers, importers_more, importers_rest, importers_all) =
-            importer_rows(ledger, importers);
+            importer_rows(ledger, importers.all);
         let mut reasons: Vec<Reason> = reasons
             .into_iter()
             .map(|(rule, (entries, duty))| Reason {
@@ -337,6 +358,7 @@ mod tests {
         duty[Decision::Eligible as usize] = Cents(eligible);
         duty[Decision::Review as usize] = Cents(1);
         Figures {
+            number: None,
             name: None,
             entries: 1,
             duty,
@@ -347,16 +369,19 @@ mod tests {
     #[test]
     fn importers_by_eligible_duty_the_rest_added_up() {
         let mut ledger = Ledger::default();
-        let mut map = FxHashMap::default();
+        let mut all = Vec::new();
         let n = IMPORTERS + 3;
         for k in 0..n {
             let number = ledger.strings.intern(&format!("IOR{k:05}"));
             // Duty rises with k; two importers tie at the top.
             let duty = if k == n - 2 { k as i64 + 1 } else { k as i64 };
-            map.insert(Some(number), figures(duty, Some(1 + (k % 28) as u32)));
+            all.push(Figures {
+                number: Some(number),
+                ..figures(duty, Some(1 + (k % 28) as u32))
+            });
         }
-        map.insert(None, figures(0, None));
-        let (rows, more, rest, all) = importer_rows(&ledger, map);
+        all.push(figures(0, None));
+        let (rows, more, rest, all) = importer_rows(&ledger, all);
         assert_eq!(rows.len(), IMPORTERS);
         assert_eq!(more, 4);
         // The tie is broken by number.
