@@ -5,7 +5,9 @@
 //! at the start is dropped, rows may differ in length), but faster on what exports are made
 //! of: a line with no quote and no stray carriage return is split where it lies, and only
 //! the fields up to the last one wanted. A batch takes a run of such lines in one pass that
-//! finds delimiters and line ends 64 bytes at a time ([`special_bytes`]). Any other line
+//! finds delimiters and line ends 64 bytes at a time ([`special_bytes`]), and in that pass
+//! also the lines whose quotes only enclose whole fields with nothing to unescape (ACE's
+//! `"$12,599.50"`): such a field's text is the bytes inside its quotes. Any other line
 //! goes to `csv_core`, byte for byte. The property tests (`csv_records/tests.rs`) check
 //! every way of reading against the csv crate, on arbitrary bytes and on export-shaped
 //! text, read in pieces of many sizes.
@@ -188,11 +190,12 @@ impl<R: Read> RecordReader<R> {
         Ok(true)
     }
 
-    /// Takes the complete lines at `pos` that hold no quote and no carriage return but the
-    /// one before their line feed, in one pass over the buffer: their fields are found 64
-    /// bytes at a time and the lines copied to `data` together. Stops before any
-    /// other line (a blank one too), which `next_into` then reads, and once `data` holds
-    /// `want` bytes.
+    /// Takes the complete lines at `pos` whose only quotes enclose whole fields with no
+    /// quote, carriage return or line feed inside (`"$12,599.50"`) and whose only carriage
+    /// return is the one before their line feed, in one pass over the buffer: their fields
+    /// are found 64 bytes at a time and the lines copied to `data` together, a quoted
+    /// field's bounds falling inside its quotes. Stops before any other line (a blank one
+    /// too), which `next_into` then reads, and once `data` holds `want` bytes.
     fn plain_lines(
         &mut self,
         data: &mut Vec<u8>,
@@ -211,6 +214,9 @@ impl<R: Read> RecordReader<R> {
         let at = |p: usize| p.wrapping_add(shift) as u32;
         let (mut line_start, mut field_start, mut taken) = (start, start, 0);
         let (mut kept, mut end, mut lines) = (bounds.len(), start, 0);
+        // The cell being read (past the limit too), whether its opening quote is still
+        // open, and its text inside the quotes once they are closed.
+        let (mut cell, mut open, mut inside) = (start, false, None);
         let mut chunk = start;
         let want = want.saturating_sub(data.len());
         'lines: while chunk < buf.len() {
@@ -219,29 +225,51 @@ impl<R: Read> RecordReader<R> {
                 let p = chunk + hits.trailing_zeros() as usize;
                 hits &= hits - 1;
                 match buf[p] {
-                    b if b == delimiter => {
-                        if taken < limit {
-                            bounds.push((at(field_start), at(p)));
-                            (field_start, taken) = (p + 1, taken + 1);
+                    _ if open && buf[p] != b'"' => {
+                        if buf[p] != delimiter {
+                            // A line break inside quotes.
+                            break 'lines;
                         }
                     }
+                    b if b == delimiter => {
+                        if taken < limit {
+                            let (s, e) = inside.take().unwrap_or((field_start, p));
+                            bounds.push((at(s), at(e)));
+                            (field_start, taken) = (p + 1, taken + 1);
+                        }
+                        (cell, inside) = (p + 1, None);
+                    }
+                    b'"' if open => {
+                        // The closing quote, if a delimiter or the line's end follows it.
+                        let next = buf.get(p + 1).copied();
+                        let closes = next == Some(delimiter)
+                            || next == Some(b'\n')
+                            || (next == Some(b'\r') && buf.get(p + 2) == Some(&b'\n'));
+                        if !closes {
+                            break 'lines;
+                        }
+                        (open, inside) = (false, Some((cell + 1, p)));
+                    }
+                    b'"' if p == cell && inside.is_none() => open = true,
                     b'\n' => {
                         if p - line_start > MAX_ROW_BYTES {
                             break 'lines;
                         }
                         let body_end = if buf[p - 1] == b'\r' { p - 1 } else { p };
-                        bounds.push((at(field_start), at(body_end)));
+                        let last = inside.take().filter(|_| taken < limit);
+                        let (s, e) = last.unwrap_or((field_start, body_end));
+                        bounds.push((at(s), at(e)));
                         rows.push((self.line + lines, bounds.len() as u32));
                         lines += 1;
                         (end, kept) = (p + 1, bounds.len());
-                        (line_start, field_start, taken) = (end, end, 0);
+                        (line_start, field_start, taken, cell) = (end, end, 0, end);
                         if end - start >= want || ends_line(end) {
                             break 'lines;
                         }
                     }
                     // The carriage return of a CRLF: the line feed ends the line.
                     b'\r' if buf.get(p + 1) == Some(&b'\n') => {}
-                    // A quote, or a carriage return alone: not a plain line.
+                    // A quote inside a field, or a carriage return alone: not a plain line.
                     _ => break 'lines,
                 }
             }

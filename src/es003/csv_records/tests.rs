@@ -159,11 +159,13 @@ proptest! {
     }
 }
 
-/// Text shaped like an export: lines of short fields, CRLF or LF, and now and then a
-/// quoted field, a carriage return alone, a blank line or a line without its end.
+/// Text shaped like an export: lines of short fields, CRLF or LF, quoted amounts
+/// (`"$1,234.56"`), and now and then another quoted field, a carriage return alone, a blank line or a line without its end.
 fn exportish() -> impl Strategy<Value = Vec<u8>> {
     let field = prop_oneof![
         12 => "[a-z0-9 .-]{0,14}",
+        3 => "\"\\$[0-9]{1,3},[0-9]{3}\\.[0-9]{2}\"",
+        1 => "\"[a-z,\t]{0,4}\"",
         1 => "\"[a-z,\r\n\"]{0,6}\"",
         1 => "[a-z]{0,3}[\r\"][a-z]{0,3}",
     ];
@@ -236,6 +238,11 @@ fn edge_cases() {
         b"x\"y\",z\n",
         b"\"q\"x,y\r",
         b",\n,,\r\n",
+        b"\"$1,234.56\",b\r\n\"\",\"\"\n\"a,b\"\n",
+        b"a,\"b\"c,d\n\"e\"\"\",f\n",
+        b"\"a\"\r\"b\"\n\"c\n\"\n",
+        b"x,\"y\"",
+        b"\"x\",\"y\"\r\n\r\n\"z\"",
     ] {
         let want = reference(data, b',');
         for way in WAYS {
