@@ -29,11 +29,31 @@ const MAX_ISSUES: usize = 10;
 /// counted. A file damaged on every row then costs about what a clean one does.
 pub const MAX_ENTRY_ISSUES: usize = 1;
 
-/// Text values that repeat across many entries (statuses, importers), stored once.
-#[derive(Default, Debug)]
+/// Text values that repeat across many entries (statuses, importers), stored once: one after
+/// another in one string, found again through a table of their ids. A broker's export
+/// can name a new importer on every entry, so a value costs its bytes and about 20 more,
+/// not two allocations of its own and a map's entry.
+#[derive(Default)]
 pub struct Interner {
-    ids: HashMap<Box<str>, Sym>,
-    values: Vec<Box<str>>,
+    /// Every value, one after another.
+    text: String,
+    /// The end of each value in `text`, in the order of their ids.
+    ends: Vec<usize>,
+    /// The ids, placed by the hash of their value.
+    ids: hashbrown::HashTable<Sym>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries((0..self.ends.len()).map(|i| self.value(i)))
+            .finish()
+    }
+}
+
+fn hash_text(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
 }
 
 /// A text value stored in an [`Interner`]. Never zero, so that an `Option<Sym>` takes four
@@ -43,27 +63,47 @@ pub struct Sym(NonZeroU32);
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
+        let (text, ends) = (&self.text, &self.ends);
+        let value = |id: Sym| value_in(text, ends, id.index());
+        let hash = hash_text(s);
+        match self
+            .ids
+            .entry(hash, |&id| value(id) == s, |&id| hash_text(value(id)))
+        {
+            hashbrown::hash_table::Entry::Occupied(seen) => *seen.get(),
+            hashbrown::hash_table::Entry::Vacant(room) => {
+                self.text.push_str(s);
+                self.ends.push(self.text.len());
+                let n = u32::try_from(self.ends.len()).expect("fewer than 2^32 values");
+                let id = Sym(NonZeroU32::new(n).expect("at least one value"));
+                room.insert(id);
+                id
+            }
         }
-        self.values.push(s.into());
-        let id = Sym(NonZeroU32::new(self.values.len() as u32).expect("at least one value"));
-        self.ids.insert(s.into(), id);
-        id
     }
 
     pub fn get(&self, id: Sym) -> &str {
-        &self.values[id.index()]
+        self.value(id.index())
+    }
+
+    fn value(&self, i: usize) -> &str {
+        value_in(&self.text, &self.ends, i)
     }
 
     /// How many distinct values are stored.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.ends.is_empty()
     }
+}
+
+/// Value `i` of an [`Interner`]'s `text` and `ends`.
+fn value_in<'a>(text: &'a str, ends: &[usize], i: usize) -> &'a str {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &text[start..ends[i]]
 }
 
 impl Sym {
@@ -477,5 +517,24 @@ mod tests {
                 ("M2K-123", 2, 6)
             ]
         );
+    }
+
+    #[test]
+    fn interned_values_come_back_as_they_went_in_whatever_their_number() {
+        let mut strings = Interner::default();
+        let values: Vec<String> = (0..50_000)
+            .map(|i| format!("{:02}-{i:07}-00", i % 97))
+            .chain(["".into(), "ACCEPTED".into(), "é ü".into()])
+            .collect();
+        let ids: Vec<Sym> = values.iter().map(|v| strings.intern(v)).collect();
+        assert_eq!(strings.len(), values.len());
+        // The same value twice is the same id; every id gives its value back.
+        for (v, &id) in values.iter().zip(&ids) {
+            assert_eq!(strings.intern(v), id);
+            assert_eq!(strings.get(id), v);
+        }
+        assert_eq!(strings.len(), values.len());
+        let distinct: std::collections::HashSet<Sym> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), values.len());
     }
 }

@@ -24,6 +24,7 @@ use crate::money::Cents;
 use crate::rules::{Change, InForce, Rule, Severity};
 
 mod found;
+pub use found::Findings;
 pub mod liquidation;
 mod number;
 mod readings;
@@ -110,37 +111,27 @@ impl Decision {
 pub struct Verdict {
     pub decision: Decision,
     /// Reasons, warnings and notes; `None` when there are none, as for most entries, which
-    /// then take no allocation and less than half the room.
-    pub findings: Option<Box<Findings>>,
+    /// then take no allocation.
+    pub findings: Option<Findings>,
     pub ieepa_duty: Cents,
-    pub days_since_liquidation: Option<i64>,
+    pub days_since_liquidation: Option<i32>,
     pub last_cape_day: Option<NaiveDate>,
     pub protest_deadline: Option<NaiveDate>,
 }
 
-/// Why an entry is not eligible, and what to look at.
-#[derive(Clone, Debug, Default)]
-pub struct Findings {
-    /// Failed rules, or for `review` the undecided ones.
-    pub reasons: Vec<Rule>,
-    pub warnings: Vec<Rule>,
-    /// One sentence per reason and warning, for people.
-    pub notes: Vec<String>,
-}
-
 impl Verdict {
     /// Failed rules, or for `review` the undecided ones.
-    pub fn reasons(&self) -> &[Rule] {
-        self.findings.as_ref().map_or(&[], |f| &f.reasons)
+    pub fn reasons(&self) -> impl Iterator<Item = Rule> + Clone + '_ {
+        self.findings.iter().flat_map(Findings::reasons)
     }
 
-    pub fn warnings(&self) -> &[Rule] {
-        self.findings.as_ref().map_or(&[], |f| &f.warnings)
+    pub fn warnings(&self) -> impl Iterator<Item = Rule> + Clone + '_ {
+        self.findings.iter().flat_map(Findings::warnings)
     }
 
     /// One sentence per reason and warning, for people.
-    pub fn notes(&self) -> &[String] {
-        self.findings.as_ref().map_or(&[], |f| &f.notes)
+    pub fn notes(&self) -> impl Iterator<Item = &str> + '_ {
+        self.findings.iter().flat_map(Findings::notes)
     }
 }
 
@@ -252,7 +243,7 @@ impl<'a> Decider<'a> {
             decision,
             findings,
             ieepa_duty: totals.ieepa_duty,
-            days_since_liquidation: window.days_since,
+            days_since_liquidation: window.days_since.map(|d| d.clamp(-1 << 30, 1 << 30) as i32),
             last_cape_day: window.last_day,
             protest_deadline: window.protest_deadline,
         }

@@ -102,9 +102,9 @@ fn group_id(ids: &mut BTreeMap<String, usize>, key: &str) -> usize {
 pub fn validation_result(ledger: &Ledger, verdicts: &[Verdict]) -> ValidationResult {
     let mut r = ValidationResult::default();
     for (e, v) in ledger.entries.iter().zip(verdicts) {
-        if v.reasons().contains(&Rule::EntryFormat) {
+        if v.reasons().any(|r| r == Rule::EntryFormat) {
             r.not_11_characters.push(e.raw().to_string());
-        } else if v.reasons().contains(&Rule::FilerMismatch) {
+        } else if v.reasons().any(|r| r == Rule::FilerMismatch) {
             r.filer_code_not_matching.push(e.raw().to_string());
         }
     }

@@ -62,8 +62,8 @@ fn push_sources(out: &mut Vec<u8>, p: &View<'_>, e: &EntryState) {
 }
 
 /// Appends `rules` joined by `;`.
-fn push_codes(out: &mut Vec<u8>, rules: &[Rule]) {
-    for (k, r) in rules.iter().enumerate() {
+fn push_codes(out: &mut Vec<u8>, rules: impl Iterator<Item = Rule>) {
+    for (k, r) in rules.enumerate() {
         if k > 0 {
             out.push(b';');
         }
@@ -231,7 +231,7 @@ pub fn write(w: &mut dyn Write, p: View<'_>) -> std::io::Result<()> {
                 if d < 0 {
                     o.push(b'-');
                 }
-                push_u64(o, d.unsigned_abs());
+                push_u64(o, u64::from(d.unsigned_abs()));
             }
         });
         r.plain(|o| push_date(o, v.last_cape_day));
@@ -239,7 +239,7 @@ pub fn write(w: &mut dyn Write, p: View<'_>) -> std::io::Result<()> {
         r.text(p.placed[i].map_or(&b""[..], |d| p.declarations[d].name.as_bytes()));
         r.composed(|o| push_sources(o, &p, e));
         r.composed(|o| {
-            for (k, n) in v.notes().iter().enumerate() {
+            for (k, n) in v.notes().enumerate() {
                 if k > 0 {
                     o.extend_from_slice(b" | ");
                 }

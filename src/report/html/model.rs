@@ -152,13 +152,8 @@ fn listed(ledger: &Ledger, e: &EntryState, v: &Verdict) -> Listed {
         decision: v.decision,
         duty: v.ieepa_duty,
         last_cape_day: v.last_cape_day,
-        codes: v
-            .reasons()
-            .iter()
-            .chain(v.warnings())
-            .map(|r| r.code())
-            .collect(),
-        notes: v.notes().to_vec(),
+        codes: v.reasons().chain(v.warnings()).map(|r| r.code()).collect(),
+        notes: v.notes().map(String::from).collect(),
     }
 }
 
@@ -240,7 +235,7 @@ impl Model {
             let d = &mut row.duty[v.decision as usize];
             *d = d.saturating_add(v.ieepa_duty);
             for r in v.reasons() {
-                let (n, duty) = reasons.entry(*r).or_insert((0, Cents(0)));
+                let (n, duty) = reasons.entry(r).or_insert((0, Cents(0)));
                 *n += 1;
                 *duty = duty.saturating_add(v.ieepa_duty);
             }
