@@ -94,7 +94,7 @@ fn dollars(c: u64) -> String {
     let whole = (c / 100).to_string();
     let mut grouped = String::new();
     for (k, ch) in whole.chars().enumerate() {
-        if k > 0 && (whole.len() - k) % 3 == 0 {
+        if k > 0 && (whole.len() - k).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
