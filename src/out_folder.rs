@@ -9,12 +9,19 @@
 //! then swaps the two folders in one step: `renameat2(RENAME_EXCHANGE)` on Linux. Elsewhere
 //! the old folder is renamed aside and the new one into place, two steps with a moment
 //! between them in which the folder is missing (never mixed). The old set is then removed.
+//! Whether an old file is unchanged is known from its stamp (`stamps.rs`, kept beside the
+//! folder) without reading it, or else from its hash.
+
+mod stamps;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use stamps::Stamp;
 
 use crate::output::{Fingerprint, Fingerprinting, OutputError};
 
@@ -43,6 +50,10 @@ pub struct OutFolder {
     lock: PathBuf,
     /// cape's own files in the old folder: name -> SHA-256 recorded.
     own: HashMap<OsString, String>,
+    /// The old files' stamps, with the SHA-256 noted beside each.
+    old_stamps: stamps::Noted,
+    /// The stamps of the outputs written so far: name, stamp, SHA-256.
+    stamps: Mutex<Vec<(String, Stamp, String)>>,
     done: bool,
 }
 
@@ -116,12 +127,15 @@ impl OutFolder {
             stage: sibling(dir, &format!("stage-{}", std::process::id())),
             lock,
             own: HashMap::new(),
+            old_stamps: HashMap::new(),
+            stamps: Mutex::new(Vec::new()),
             done: false,
         };
         folder.clean_leftovers();
         active().push((folder.stage.clone(), folder.lock.clone()));
         fs::create_dir(&folder.stage).map_err(io_err(&folder.stage))?;
         folder.own = own_files(dir);
+        folder.old_stamps = stamps::read(&sibling(dir, stamps::TAG)).unwrap_or_default();
         Ok(folder)
     }
 
@@ -142,6 +156,10 @@ impl OutFolder {
                 && (rest.starts_with("stage-") || rest.starts_with("old-"))
             {
                 let _ = fs::remove_dir_all(e.path());
+            } else if let Some(rest) = n.strip_prefix(&prefix)
+                && rest.starts_with(stamps::NEW_TAG)
+            {
+                let _ = fs::remove_file(e.path());
             }
         }
     }
@@ -170,6 +188,10 @@ impl OutFolder {
         let (fingerprint, buffered) = w.into_parts();
         let file = buffered.into_inner().map_err(|e| err(e.into_error()))?;
         file.sync_all().map_err(&err)?;
+        if let Some(stamp) = file.metadata().ok().as_ref().and_then(Stamp::of) {
+            let mut all = self.stamps.lock().unwrap_or_else(|e| e.into_inner());
+            all.push((name.to_string(), stamp, fingerprint.sha256.clone()));
+        }
         Ok(Written {
             path: self.dir.join(name),
             fingerprint,
@@ -190,8 +212,12 @@ impl OutFolder {
                 let from = e.path();
                 let to = self.stage.join(&name);
                 let ours = self.own.get(&name).is_some_and(|sha| {
-                    fs::symlink_metadata(&from).is_ok_and(|m| m.is_file())
-                        && crate::output::fingerprint_file(&from).is_ok_and(|h| h.sha256 == *sha)
+                    fs::symlink_metadata(&from).is_ok_and(|m| {
+                        m.is_file()
+                            && (self.unchanged(&name, &m, sha)
+                                || crate::output::fingerprint_file(&from)
+                                    .is_ok_and(|h| h.sha256 == *sha))
+                    })
                 });
                 if ours {
                     if !to.exists() {
@@ -225,9 +251,42 @@ impl OutFolder {
             fs::rename(&self.stage, &self.dir).map_err(io_err(&self.dir))?;
             self.done = true;
         }
+        self.write_stamps();
         let _ = File::open(parent_of(&self.dir)).and_then(|d| d.sync_all());
         committed.removed.sort();
         Ok(committed)
+    }
+}
+
+impl OutFolder {
+    /// Whether the old file `name`, described by `meta`, shows the stamp noted when cape
+    /// wrote it with the SHA-256 `sha`.
+    fn unchanged(&self, name: &std::ffi::OsStr, meta: &fs::Metadata, sha: &str) -> bool {
+        self.old_stamps
+            .get(name)
+            .is_some_and(|(stamp, noted)| noted == sha && Stamp::of(meta) == Some(*stamp))
+    }
+
+    /// Replaces the stamps beside the folder with those of the set just put in place. They
+    /// only spare the next run reading its files again: if they cannot be written, the
+    /// next run hashes the files.
+    fn write_stamps(&self) {
+        let mut all = std::mem::take(&mut *self.stamps.lock().unwrap_or_else(|e| e.into_inner()));
+        let path = sibling(&self.dir, stamps::TAG);
+        if all.is_empty() {
+            let _ = fs::remove_file(&path);
+            return;
+        }
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        let new = sibling(
+            &self.dir,
+            &format!("{}-{}", stamps::NEW_TAG, std::process::id()),
+        );
+        let written = fs::write(&new, stamps::render(&all)).and_then(|()| fs::rename(&new, &path));
+        if written.is_err() {
+            let _ = fs::remove_file(&new);
+            let _ = fs::remove_file(&path);
+        }
     }
 }
 

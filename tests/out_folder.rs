@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{fixture, listing, run};
+use common::{fixture, listing, read, run};
 
 /// Every file of `dir` (recursively) with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -75,6 +75,16 @@ fn held(dir: &Path, extra: &[&str]) -> std::process::Child {
     child
 }
 
+/// What is beside the output folder, but the stamps a completed run keeps there.
+fn beside(dir: &Path) -> Vec<String> {
+    let mut v = listing(dir);
+    v.retain(|n| n != STAMPS);
+    v
+}
+
+/// The stamps of the `out` folder's files, beside it (Unix).
+const STAMPS: &str = ".out.cape-stamps";
+
 /// A run stopped at `step` (killed, or failing there).
 fn stopped(dir: &Path, step: &str, how: &str, extra: &[&str]) -> i32 {
     let out = common::cape(dir)
@@ -135,7 +145,7 @@ fn a_user_s_files_are_carried_over_and_stale_outputs_go() {
         "a"
     );
     // Nothing is left beside the folder.
-    assert_eq!(listing(d), ["out", "sample.csv"]);
+    assert_eq!(beside(d), ["out", "sample.csv"]);
 }
 
 #[test]
@@ -158,7 +168,82 @@ fn a_changed_output_is_not_replaced() {
         r.stderr
     );
     assert_eq!(snapshot(&d.join("out")), before);
-    assert_eq!(listing(d), ["out", "sample.csv"]);
+    assert_eq!(beside(d), ["out", "sample.csv"]);
+}
+
+/// An output changed in place to bytes of the same size, with its modification time put
+/// back, is still not taken for cape's own: its stamp no longer matches, and its hash is
+/// not the one recorded. An untouched set is replaced, its stamps trusted.
+#[test]
+fn an_output_changed_under_the_same_size_and_time_is_not_replaced() {
+    let dir = scratch();
+    let d = dir.path();
+    assert_eq!(prepare(d, &[]).code, 0);
+    // Untouched: replaced, run after run.
+    assert_eq!(prepare(d, &[]).code, 0);
+    let entries = d.join("out/cape_entries.csv");
+    let text = std::fs::read(&entries).unwrap();
+    let mtime = std::fs::metadata(&entries).unwrap().modified().unwrap();
+    let mut changed = text.clone();
+    let at = changed.len() - 3;
+    changed[at] = if changed[at] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&entries, &changed).unwrap();
+    let f = std::fs::File::options().write(true).open(&entries).unwrap();
+    f.set_modified(mtime).unwrap();
+    drop(f);
+    let before = snapshot(&d.join("out"));
+    let r = prepare(d, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "out/cape_entries.csv: cannot write the file: this file was not \
+             written by cape, or was changed since"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&d.join("out")), before);
+    // Put back as it was, it is cape's own again (by its hash: the stamp has moved on).
+    std::fs::write(&entries, &text).unwrap();
+    assert_eq!(prepare(d, &[]).code, 0);
+}
+
+/// Beside the folder, the stamps of the set in it: every output but the stamps' own, by
+/// name with its SHA-256 as `cape_run.json` records it; a completed run leaves no other
+/// file there.
+#[cfg(unix)]
+#[test]
+fn the_stamps_beside_the_folder_name_every_output() {
+    let dir = scratch();
+    let d = dir.path();
+    assert_eq!(prepare(d, &[]).code, 0);
+    assert_eq!(prepare(d, &[]).code, 0);
+    assert_eq!(listing(d), [STAMPS, "out", "sample.csv"]);
+    let text = read(d.join(STAMPS));
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("cape stamps 1"));
+    let run: serde_json::Value = serde_json::from_str(&read(d.join("out/cape_run.json"))).unwrap();
+    let mut noted: Vec<(String, String)> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.splitn(9, ' ').collect();
+            (f[8].to_string(), f[0].to_string())
+        })
+        .collect();
+    noted.retain(|(name, _)| name != "cape_run.json");
+    let mut recorded: Vec<(String, String)> = run["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let name = Path::new(o["path"].as_str().unwrap()).file_name().unwrap();
+            (
+                name.to_string_lossy().into_owned(),
+                o["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    recorded.sort();
+    assert_eq!(noted, recorded);
 }
 
 #[test]
@@ -196,7 +281,7 @@ fn a_stopped_run_leaves_the_old_set_or_the_new_one() {
         // The next run cleans what the stopped one left, and completes.
         let r = prepare(d, &[]);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        assert_eq!(listing(d), ["out", "sample.csv"], "{step} {how}");
+        assert_eq!(beside(d), ["out", "sample.csv"], "{step} {how}");
         assert_eq!(
             snapshot(&d.join("out")).keys().collect::<Vec<_>>(),
             fresh.keys().collect::<Vec<_>>()
@@ -229,7 +314,7 @@ fn one_run_per_folder() {
     std::fs::write(d.join(".out.cape-lock"), "4000000000\n").unwrap();
     let r = prepare(d, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(listing(d), ["out", "sample.csv"]);
+    assert_eq!(beside(d), ["out", "sample.csv"]);
 }
 
 #[test]
@@ -317,7 +402,7 @@ fn a_signal_leaves_the_old_set_and_no_leftovers() {
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(code), "{sig}");
         assert_eq!(snapshot(&d.join("out")), old, "{sig}");
-        assert_eq!(listing(d), ["out", "sample.csv"], "{sig}");
+        assert_eq!(beside(d), ["out", "sample.csv"], "{sig}");
     }
 }
 
@@ -450,7 +535,7 @@ fn a_second_run_into_a_folder_in_use_is_refused() {
         .args(["-TERM", &first.id().to_string()])
         .status();
     first.wait().unwrap();
-    assert_eq!(listing(d), ["out", "sample.csv"]);
+    assert_eq!(beside(d), ["out", "sample.csv"]);
 }
 
 /// The folder is replaced as a whole: the current folder, or one holding it, cannot be it.
@@ -472,5 +557,5 @@ fn the_current_folder_is_not_an_output_folder() {
             r.stderr
         );
     }
-    assert_eq!(listing(d), ["sample.csv"]);
+    assert_eq!(beside(d), ["sample.csv"]);
 }

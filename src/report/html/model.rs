@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use chrono::{Duration, NaiveDate};
 
 use crate::eligibility::{Decision, Verdict};
@@ -43,28 +41,46 @@ struct Figures {
     nearest: Option<NaiveDate>,
 }
 
-/// The figures of every importer, in the order first seen.
-#[derive(Default)]
+/// The figures of every importer, in the order first seen. An importer is found by its
+/// number's place in the ledger's strings: no hashing, and room for all of them taken at
+/// once, counted before.
 struct Importers {
-    slot: FxHashMap<Option<Sym>, u32>,
+    /// Per importer number (0 for none, else its string's place + 1), its place in `all`.
+    slot: Vec<u32>,
     all: Vec<Figures>,
 }
 
+const NO_SLOT: u32 = u32::MAX;
+
 impl Importers {
+    /// The importers of `entries`, each with its number and name and no figures yet.
+    fn new<'a>(ledger: &Ledger, entries: impl Iterator<Item = &'a EntryState>) -> Importers {
+        let mut slot = vec![NO_SLOT; ledger.strings.len() + 1];
+        let mut count = 0u32;
+        let mut firsts = Vec::new();
+        for e in entries {
+            let s = &mut slot[Self::key(e)];
+            if *s == NO_SLOT {
+                *s = count;
+                count += 1;
+                firsts.push((e.header.importer_number, e.header.importer_name));
+            }
+        }
+        let mut all = Vec::with_capacity(firsts.len());
+        all.extend(firsts.into_iter().map(|(number, name)| Figures {
+            number,
+            name,
+            ..Figures::default()
+        }));
+        Importers { slot, all }
+    }
+
+    fn key(e: &EntryState) -> usize {
+        e.header.importer_number.map_or(0, |s| s.index() + 1)
+    }
+
     fn of(&mut self, e: &EntryState) -> &mut Figures {
-        let all = &mut self.all;
-        let k = *self
-            .slot
-            .entry(e.header.importer_number)
-            .or_insert_with(|| {
-                all.push(Figures {
-                    number: e.header.importer_number,
-                    name: e.header.importer_name,
-                    ..Figures::default()
-                });
-                (all.len() - 1) as u32
-            });
-        &mut all[k as usize]
+        &mut self.all[self.slot[Self::key(e)] as usize]
     }
 }
 
@@ -177,11 +193,19 @@ fn importer_rows(
 ) -> (Vec<Importer>, usize, Importer, Importer) {
     let text = |s: Option<Sym>| s.map_or("", |i| ledger.strings.get(i));
     let eligible = |f: &Figures| f.duty[Decision::Eligible as usize];
-    all.sort_unstable_by(|a, b| {
+    let order = |a: &Figures, b: &Figures| {
         eligible(b)
             .cmp(&eligible(a))
             .then_with(|| text(a.number).cmp(text(b.number)))
-    });
+    };
+    // Only the rows listed need their order: with an importer per entry, sorting them all
+    // took longer than deciding the entries.
+    if all.len() > IMPORTERS {
+        all.select_nth_unstable_by(IMPORTERS, order);
+        all[..IMPORTERS].sort_unstable_by(order);
+    } else {
+        all.sort_unstable_by(order);
+    }
     let (mut rest, mut total) = (Importer::default(), Importer::default());
     let mut rows = Vec::new();
     let more = all.len().saturating_sub(IMPORTERS);
@@ -215,7 +239,7 @@ impl Model {
     pub fn new(cfg: &PrepareConfig, p: &Prepared) -> Model {
         let as_of = cfg.rules.as_of;
         let ledger = &p.ledger;
-        let mut importers = Importers::default();
+        let mut importers = Importers::new(ledger, p.by_number.iter().map(|&i| &ledger.entries[i]));
         let mut reasons: BTreeMap<Rule, (usize, Cents)> = BTreeMap::new();
         let first_week = as_of;
         let mut weeks: Vec<Week> = (0..WEEKS)
@@ -359,6 +383,40 @@ mod tests {
             duty,
             nearest: nearest.map(|d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap()),
         }
+    }
+
+    #[test]
+    fn the_listed_importers_are_those_a_full_sort_puts_first() {
+        let mut ledger = Ledger::default();
+        let mut all = Vec::new();
+        let mut x = 7u64;
+        for k in 0..IMPORTERS * 3 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let number = ledger.strings.intern(&format!(
+                "IOR{:05}",
+                (x >> 33) % 100_000 + k as u64 * 100_000
+            ));
+            // Few distinct duties: many ties, broken by number.
+            all.push(Figures {
+                number: Some(number),
+                ..figures(((x >> 20) % 50) as i64, None)
+            });
+        }
+        let text = |f: &Figures| ledger.strings.get(f.number.unwrap()).to_string();
+        let mut sorted: Vec<(i64, String)> = all
+            .iter()
+            .map(|f| (-f.duty[Decision::Eligible as usize].0, text(f)))
+            .collect();
+        sorted.sort();
+        let (rows, more, _, _) = importer_rows(&ledger, all);
+        assert_eq!(more, IMPORTERS * 2);
+        let got: Vec<(i64, String)> = rows
+            .iter()
+            .map(|r| (-r.duty[Decision::Eligible as usize].0, r.number.clone()))
+            .collect();
+        assert_eq!(got, sorted[..IMPORTERS]);
     }
 
     #[test]
