@@ -43,9 +43,7 @@ pub fn cell_text(cell: &DataRef<'_>, out: &mut String) {
         DataRef::SharedString(s) => out.push_str(s),
         DataRef::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
         DataRef::DateTime(dt) => match dt.as_datetime() {
-            Some(d) if dt.is_datetime() => {
-                let _ = write!(out, "{}", d.date().format("%Y-%m-%d"));
-            }
+            Some(d) if dt.is_datetime() => date_text(d.date(), out),
             _ => float_text(dt.as_f64(), out),
         },
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => out.push_str(s),
@@ -56,6 +54,28 @@ pub fn cell_text(cell: &DataRef<'_>, out: &mut String) {
     }
 }
 
+/// `YYYY-MM-DD`, written digit by digit (a date cell on every row of an ACE workbook).
+fn date_text(d: chrono::NaiveDate, out: &mut String) {
+    use chrono::Datelike;
+    let Ok(year) = u32::try_from(d.year()) else {
+        let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        return;
+    };
+    if year > 9999 {
+        let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        return;
+    }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    out.extend([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+    ]);
+    out.extend(['-', digit(d.month() / 10), digit(d.month()), '-']);
+    out.extend([digit(d.day() / 10), digit(d.day())]);
+}
+
 /// A float as a plain decimal with at most six decimals, trailing zeros dropped, so that
 /// binary noise (`0.30000000000000004`) does not show.
 fn float_text(f: f64, out: &mut String) {
@@ -63,6 +83,32 @@ fn float_text(f: f64, out: &mut String) {
         let _ = write!(out, "{}", f as i64);
         return;
     }
+    // Amounts in cents, the numbers of most cells after the integers: the double nearest
+    // to a whole number of cents, and small enough that six decimals show no binary noise,
+    // reads as those cents. The test below holds this to the general way for every value.
+    if f.abs() < (1 << 30) as f64 {
+        let cents = (f * 100.0).round();
+        if cents / 100.0 == f {
+            let c = cents as i64;
+            if c < 0 {
+                out.push('-');
+            }
+            let c = c.unsigned_abs();
+            let _ = write!(out, "{}", c / 100);
+            let (tens, ones) = ((c / 10 % 10) as u8, (c % 10) as u8);
+            out.push('.');
+            out.push(char::from(b'0' + tens));
+            if ones != 0 {
+                out.push(char::from(b'0' + ones));
+            }
+            return;
+        }
+    }
+    float_text_any(f, out);
+}
+
+/// [`float_text`] for every value.
+fn float_text_any(f: f64, out: &mut String) {
     let _ = write!(out, "{f:.6}");
     while out.ends_with('0') {
         out.pop();
@@ -291,5 +337,40 @@ mod tests {
         assert_eq!(f(0.1 + 0.2), "0.3");
         assert_eq!(f(-12.0), "-12");
         assert_eq!(f(0.125), "0.125");
+        assert_eq!(f(-0.05), "-0.05");
+        assert_eq!(f(12599.5), "12599.5");
+        assert_eq!(f(1e13 + 0.01), "10000000000000.009766");
+    }
+
+    /// The general way, for the shorter one to be held to.
+    fn slow(x: f64) -> String {
+        let mut s = String::new();
+        if x.fract() == 0.0 && x.abs() < 1e15 {
+            s = format!("{}", x as i64);
+        } else {
+            float_text_any(x, &mut s);
+        }
+        s
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cents_read_as_the_general_way_reads_them(
+            c in -(1i64 << 40)..(1i64 << 40),
+            noise in proptest::prop_oneof![proptest::strategy::Just(0.0), -1e-6..1e-6f64],
+            any in proptest::num::f64::NORMAL,
+        ) {
+            let x = c as f64 / 100.0 + noise;
+            proptest::prop_assert_eq!(f(x), slow(x));
+            proptest::prop_assert_eq!(f(any), slow(any));
+        }
+
+        #[test]
+        fn dates_read_as_chrono_writes_them(days in -800_000i64..3_000_000) {
+            let d = chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap() + chrono::Duration::days(days);
+            let mut s = String::new();
+            date_text(d, &mut s);
+            proptest::prop_assert_eq!(s, d.format("%Y-%m-%d").to_string());
+        }
     }
 }
