@@ -2,54 +2,17 @@
 //! exact line each starts on; past the header, only the columns in use are split. The file
 //! is fingerprinted (SHA-256) as it is read, for the audit trail.
 
-use std::fs::File;
-use std::path::Path;
-use std::sync::mpsc;
-
+use super::batch::{self, BATCH_BYTES, Batch, Beyond};
 use super::csv_records::{RecordError, RecordReader};
-use super::{Field, HEADER_SEARCH_ROWS, Header, ReadError, Row, RowSink, find_header, values};
+use super::{Field, HEADER_SEARCH_ROWS, Header, ReadError, RowSink, find_header, values};
 use crate::input::{Source, Text};
 use crate::output::{Fingerprint, Fingerprinting};
+use std::fs::File;
+use std::path::Path;
 
 /// An open CSV input, positioned after its header row.
 pub struct CsvInput {
     reader: RecordReader<Text<Fingerprinting<File>>>,
-}
-
-/// Rows passed from the thread that reads and splits them to the one that takes them.
-#[derive(Default)]
-struct Batch {
-    data: Vec<u8>,
-    bounds: Vec<(u32, u32)>,
-    /// Each row's line, and the end of its fields in `bounds`.
-    rows: Vec<(u64, u32)>,
-}
-
-/// About how many bytes of rows a batch holds.
-const BATCH_BYTES: usize = 1 << 20;
-
-impl Batch {
-    fn clear(&mut self) {
-        self.data.clear();
-        self.bounds.clear();
-        self.rows.clear();
-    }
-}
-
-/// A row of a batch.
-struct BatchRow<'a> {
-    data: &'a [u8],
-    bounds: &'a [(u32, u32)],
-}
-
-impl Row for BatchRow<'_> {
-    #[inline]
-    fn cell(&self, i: usize) -> Option<&[u8]> {
-        let &(s, e) = self.bounds.get(i)?;
-        self.data
-            .get(s as usize..e as usize)
-            .map(crate::input::excel::unwrap)
-    }
 }
 
 impl CsvInput {
@@ -108,48 +71,25 @@ impl CsvInput {
         sink: &mut S,
     ) -> Result<Fingerprint, ReadError> {
         let mut reader = self.reader;
-        let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch, RecordError>>(2);
-        let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
-        std::thread::scope(|scope| {
-            let read = scope.spawn(move || {
-                loop {
-                    let mut batch = empty_rx.try_recv().unwrap_or_default();
-                    batch.clear();
-                    let Batch { data, bounds, rows } = &mut batch;
-                    let more = reader.next_batch(data, bounds, rows, BATCH_BYTES);
-                    // A closed channel means the taker stopped: so does the reader.
-                    if !batch.rows.is_empty() && full_tx.send(Ok(batch)).is_err() {
-                        return None;
-                    }
-                    match more {
-                        Ok(true) => {}
-                        Ok(false) => return Some(reader.into_inner().into_inner().finish()),
-                        Err(e) => {
-                            let _ = full_tx.send(Err(e));
-                            return None;
-                        }
-                    }
+        batch::stream(sink, Beyond::Missing, move |filler| {
+            loop {
+                let mut batch = filler.fresh();
+                let Batch { data, bounds, rows } = &mut batch;
+                let more = reader.next_batch(data, bounds, rows, BATCH_BYTES);
+                // The taker stopped (it panicked, which the scope passes on): so does the
+                // reader.
+                if !filler.send(batch) {
+                    return Ok(None);
                 }
-            });
-            for batch in full_rx {
-                let batch = batch.map_err(|e| csv_error(path, e))?;
-                let mut start = 0;
-                for &(line, end) in &batch.rows {
-                    let bounds = &batch.bounds[start as usize..end as usize];
-                    sink.row(
-                        line,
-                        &BatchRow {
-                            data: &batch.data,
-                            bounds,
-                        },
-                    );
-                    start = end;
+                match more {
+                    Ok(true) => {}
+                    Ok(false) => return Ok(Some(reader.into_inner().into_inner().finish())),
+                    Err(e) => return Err(e),
                 }
-                let _ = empty_tx.send(batch);
             }
-            let fingerprint = crate::parallel::unwound(read.join());
-            Ok(fingerprint.expect("the reader ends at the end of the file"))
         })
+        .map_err(|e| csv_error(path, e))
+        .map(|f| f.expect("the reader ends at the end of the file"))
     }
 }
 
@@ -164,6 +104,7 @@ fn csv_error(path: &Path, RecordError { line, source }: RecordError) -> ReadErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::es003::Row;
 
     struct Lines(Vec<(u64, String)>);
     impl RowSink for Lines {

@@ -6,6 +6,7 @@
 //! once; a missing required column fails here, before any row is read. [`Opened::read_rows`]
 //! then streams every data row, with its line (row) number, to a [`RowSink`].
 
+mod batch;
 pub mod columns;
 mod csv_records;
 mod csv_source;

@@ -9,25 +9,13 @@ use std::path::Path;
 
 use calamine::{DataRef, Reader, Xlsx};
 
-use super::{ACE_SHEET, HEADER_SEARCH_ROWS, Header, ReadError, Row, RowSink, find_header};
+use super::batch::{self, BATCH_BYTES, Batch, Beyond};
+use super::{ACE_SHEET, HEADER_SEARCH_ROWS, Header, ReadError, RowSink, find_header};
 
 /// An open workbook and the sheet its data is on.
 pub struct XlsxInput {
     workbook: Xlsx<BufReader<File>>,
     sheet: String,
-}
-
-/// The cells of one sheet row, by column.
-struct XlsxRow<'a>(&'a [String]);
-
-impl Row for XlsxRow<'_> {
-    fn cell(&self, i: usize) -> Option<&[u8]> {
-        Some(
-            self.0
-                .get(i)
-                .map_or(&b""[..], |s| crate::input::excel::unwrap(s.as_bytes())),
-        )
-    }
 }
 
 /// Writes the text of a cell into `out`: numbers as plain decimals (`2567.49`,
@@ -258,37 +246,59 @@ impl XlsxInput {
                     .any(|f| header.columns.get(*f) == Some(i))
             })
             .collect();
-        let mut cells: Vec<String> = vec![String::new(); width];
-        let mut reader = self
-            .workbook
-            .worksheet_cells_reader(&self.sheet)
-            .map_err(xlsx_err(path))?;
         let header_row = header.line - 1;
-        let mut current: Option<u32> = None;
-        let mut text = String::new();
-        while let Some(cell) = reader.next_cell().map_err(xlsx_err(path))? {
-            let (row, col) = cell.get_position();
-            if u64::from(row) <= header_row {
-                continue;
-            }
-            if current != Some(row) {
-                if let Some(r) = current {
-                    sink.row(u64::from(r) + 1, &XlsxRow(&cells));
-                    cells.iter_mut().for_each(String::clear);
+        let sheet = &self.sheet;
+        let workbook = &mut self.workbook;
+        // Calamine reads the sheet on a second thread while this one takes the rows.
+        batch::stream(sink, Beyond::Empty, move |filler| {
+            let mut reader = workbook
+                .worksheet_cells_reader(sheet)
+                .map_err(xlsx_err(path))?;
+            let mut cells: Vec<String> = vec![String::new(); width];
+            let mut current: Option<u32> = None;
+            let mut text = String::new();
+            let mut batch = filler.fresh();
+            while let Some(cell) = reader.next_cell().map_err(xlsx_err(path))? {
+                let (row, col) = cell.get_position();
+                if u64::from(row) <= header_row {
+                    continue;
                 }
-                current = Some(row);
+                if current != Some(row) {
+                    if let Some(r) = current {
+                        add_row(&mut batch, u64::from(r) + 1, &mut cells);
+                        if batch.data.len() >= BATCH_BYTES / 4 || batch.rows.len() >= 4096 {
+                            if !filler.send(batch) {
+                                return Ok(());
+                            }
+                            batch = filler.fresh();
+                        }
+                    }
+                    current = Some(row);
+                }
+                let col = col as usize;
+                if needed.get(col).copied().unwrap_or(false) {
+                    cell_text(cell.get_value(), &mut text);
+                    std::mem::swap(&mut cells[col], &mut text);
+                }
             }
-            let col = col as usize;
-            if needed.get(col).copied().unwrap_or(false) {
-                cell_text(cell.get_value(), &mut text);
-                std::mem::swap(&mut cells[col], &mut text);
+            if let Some(r) = current {
+                add_row(&mut batch, u64::from(r) + 1, &mut cells);
             }
-        }
-        if let Some(r) = current {
-            sink.row(u64::from(r) + 1, &XlsxRow(&cells));
-        }
-        Ok(())
+            filler.send(batch);
+            Ok(())
+        })
     }
+}
+
+/// Adds a row of `cells` at `line` to `batch`, and empties the cells for the next row.
+fn add_row(batch: &mut Batch, line: u64, cells: &mut [String]) {
+    for c in cells.iter_mut() {
+        let start = batch.data.len() as u32;
+        batch.data.extend_from_slice(c.as_bytes());
+        batch.bounds.push((start, batch.data.len() as u32));
+        c.clear();
+    }
+    batch.rows.push((line, batch.bounds.len() as u32));
 }
 
 /// The first rows of a sheet, each with its row number and its cells' text.
