@@ -39,8 +39,11 @@ pub struct Interner {
     text: String,
     /// The end of each value in `text`, in the order of their ids.
     ends: Vec<usize>,
-    /// The ids, placed by the hash of their value.
-    ids: hashbrown::HashTable<Sym>,
+    /// The ids with 32 bits of their value's hash, placed by that hash: growing the table
+    /// and most failed probes need not read the value (a random read in `text`).
+    ids: hashbrown::HashTable<(u32, Sym)>,
+    /// Set once every input is read, when `ids` is dropped.
+    ended: bool,
 }
 
 impl std::fmt::Debug for Interner {
@@ -51,9 +54,17 @@ impl std::fmt::Debug for Interner {
     }
 }
 
-fn hash_text(s: &str) -> u64 {
+/// 32 bits of the hash of `s`, as kept in the table.
+fn hash_text(s: &str) -> u32 {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(s)
+    let h = rustc_hash::FxBuildHasher.hash_one(s);
+    (h ^ h >> 32) as u32
+}
+
+/// The table's hash of a value from its 32 bits: the table places a value by the low bits
+/// and tags it with the top seven, so both come from them.
+fn spread(h: u32) -> u64 {
+    u64::from(h) << 32 | u64::from(h)
 }
 
 /// A text value stored in an [`Interner`]. Never zero, so that an `Option<Sym>` takes four
@@ -63,20 +74,22 @@ pub struct Sym(NonZeroU32);
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
+        assert!(!self.ended, "a value interned after the end of the input");
         let (text, ends) = (&self.text, &self.ends);
         let value = |id: Sym| value_in(text, ends, id.index());
         let hash = hash_text(s);
-        match self
-            .ids
-            .entry(hash, |&id| value(id) == s, |&id| hash_text(value(id)))
-        {
-            hashbrown::hash_table::Entry::Occupied(seen) => *seen.get(),
+        match self.ids.entry(
+            spread(hash),
+            |&(h, id)| h == hash && value(id) == s,
+            |&(h, _)| spread(h),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(seen) => seen.get().1,
             hashbrown::hash_table::Entry::Vacant(room) => {
                 self.text.push_str(s);
                 self.ends.push(self.text.len());
                 let n = u32::try_from(self.ends.len()).expect("fewer than 2^32 values");
                 let id = Sym(NonZeroU32::new(n).expect("at least one value"));
-                room.insert(id);
+                room.insert((hash, id));
                 id
             }
         }
@@ -367,6 +380,15 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// Every input is read: the tables that find an entry or a text value again are dropped,
+    /// so that their memory is free before the outputs are written. No row may come after.
+    pub fn end_of_input(&mut self) {
+        self.index = HashMap::default();
+        self.malformed = HashMap::default();
+        self.strings.ids = hashbrown::HashTable::new();
+        self.strings.ended = true;
+    }
+
     /// `input:line`, for messages.
     pub fn place(&self, file: u32, line: u64) -> String {
         format!(
@@ -517,6 +539,27 @@ mod tests {
                 ("M2K-123", 2, 6)
             ]
         );
+    }
+
+    #[test]
+    fn values_whose_kept_hash_bits_collide_stay_apart() {
+        // Importer numbers as ACE writes them, until two share the 32 bits the table keeps
+        // (a few hundred thousand, as the birthday bound says).
+        let mut seen = HashMap::default();
+        let (a, b) = (0u64..)
+            .map(|i| format!("{:02}-{:07}-{:02}", i % 100, i / 100 % 10_000_000, i % 89))
+            .find_map(|v| {
+                let h = hash_text(&v);
+                seen.insert(h, v.clone()).map(|earlier| (earlier, v))
+            })
+            .expect("a collision");
+        assert_ne!(a, b);
+        let mut strings = Interner::default();
+        let (ia, ib) = (strings.intern(&a), strings.intern(&b));
+        assert_ne!(ia, ib);
+        assert_eq!((strings.get(ia), strings.get(ib)), (a.as_str(), b.as_str()));
+        assert_eq!((strings.intern(&a), strings.intern(&b)), (ia, ib));
+        assert_eq!(strings.len(), 2);
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn prepare(dir: &Path, extra: &[&str]) -> common::Ran {
 /// A run held in the middle of its commit (after the carry-over), once its staging folder
 /// is there.
 fn held(dir: &Path, extra: &[&str]) -> std::process::Child {
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cape"))
         .args(args(extra))
         .current_dir(dir)
         .env("CAPE_FAIL_AT", "carried")
@@ -66,13 +66,16 @@ fn held(dir: &Path, extra: &[&str]) -> std::process::Child {
             .iter()
             .any(|n| n.starts_with(".out.cape-stage-"))
     };
-    for _ in 0..200 {
+    // A debug build under a full parallel test run can take seconds to get there.
+    for _ in 0..2400 {
         if staged() {
-            break;
+            return child;
         }
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
-    child
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the held run did not stage its folder within 60 s");
 }
 
 /// What is beside the output folder, but the stamps a completed run keeps there.

@@ -168,6 +168,8 @@ pub fn run(cfg: &PrepareConfig) -> Result<Prepared, PrepareError> {
         });
     }
 
+    ledger.end_of_input();
+
     // The entries are sorted while they are decided.
     let (by_number, verdicts) = parallel::both(
         || report::entries::by_number(&ledger.entries),
