@@ -111,3 +111,14 @@ for _ in $(seq 100); do $cape validate "$decl" --result "$dir/vr.csv" >/dev/null
 end=$(date +%s%N)
 printf "%-36s %6.1f ms a run (100 runs; %d entries)\n" "validate" \
   "$(awk -v ns=$((end - start)) 'BEGIN {print ns / 1e8}')" "$(($(wc -l <"$decl") - 1))"
+
+# validate on a 1 GiB declaration (82.6 million lines), to show its memory stays bounded
+# whatever the file's size; only with HUGE=1, as it writes 1 GiB and takes a while.
+if [ "${HUGE:-0}" = 1 ]; then
+  huge="$dir/huge-declaration.csv"
+  [ -f "$huge" ] || awk 'BEGIN { printf "Entry Number\r\n"
+    for (i = 0; i < 82595524; i++) printf "%011.0f\r\n", 21000000000 + i }' >"$huge"
+  read -r s kb < <(timed $cape validate "$huge" --result "$dir/vr-huge.csv")
+  printf "%-36s %4d MB   %6.1f s   max RSS %4d MB\n" "validate, 1 GiB declaration" \
+    "$(du -mL "$huge" | cut -f1)" "$s" $((kb / 1024))
+fi
