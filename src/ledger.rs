@@ -286,7 +286,8 @@ pub struct Ledger {
 
 impl Ledger {
     /// Every input is read: the tables that find an entry or a text value again are dropped,
-    /// so that their memory is free before the outputs are written. No row may come after.
+    /// so that their memory is free before the outputs are written. No input may be opened
+    /// after ([`Ledger::file`] refuses).
     pub fn end_of_input(&mut self) {
         self.index = HashMap::default();
         self.malformed = HashMap::default();
@@ -443,5 +444,17 @@ mod tests {
                 ("M2K-123", 2, 6)
             ]
         );
+    }
+
+    #[test]
+    #[should_panic(expected = "an input opened after the end of the input")]
+    fn no_input_is_opened_after_the_end_of_the_input() {
+        let mut ledger = Ledger::of_entry_cells(["00210009221"]);
+        ledger.end_of_input();
+        let names: Vec<String> = ["Entry Summary Number", "HTS Number - Full"]
+            .map(String::from)
+            .to_vec();
+        let columns = ColumnMap::resolve(&names);
+        let _ = ledger.file("late.csv", &columns, &names, Default::default());
     }
 }

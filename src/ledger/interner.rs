@@ -84,6 +84,11 @@ impl Interner {
         self.ended = true;
     }
 
+    /// Whether [`Interner::end_of_input`] was called.
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
     /// How many distinct values are stored.
     pub fn len(&self) -> usize {
         self.ends.len()

@@ -36,6 +36,12 @@ impl Ledger {
         names: &'a [String],
         date_order: DateOrder,
     ) -> FileSink<'a> {
+        // The entry index is gone after the end of the input: a row now would make a second
+        // entry of a number already seen.
+        assert!(
+            !self.strings.ended(),
+            "an input opened after the end of the input"
+        );
         let file = self.inputs.len() as u32;
         self.inputs.push(name.to_string());
         let shown = |c: usize| names.get(c).map_or("?", |n| n.trim());
