@@ -1,10 +1,11 @@
 """The DuckDB side of the benchmark: what `cape prepare` does at its least, in SQL.
 
-Reads an ES-003 export (CSV, every column as text), groups its rows by entry number,
-adds up the IEEPA duty (HTS 9903.01.xx and 9903.02.xx, amounts with `$` and `,`
-stripped, as exact decimals; an amount that is none counts as nothing), keeps the entry's header values, and writes one row per
-entry, in number order, to a CSV file. Two threads, as `cape` has on the bench machine. Prints the query's own time (without
-starting Python and loading DuckDB) on standard error.
+Reads an ES-003 export (CSV, every column as text), groups its rows by entry number, adds
+up the IEEPA duty (HTS 9903.01.xx and 9903.02.xx, amounts with `$` and `,` stripped, as
+exact decimals; an amount that is none counts as nothing), keeps the entry's header
+values, and writes one row per entry, in number order, to a CSV file. Two threads, as
+`cape` has on the bench machine. Prints the query's own time (without starting Python and
+loading DuckDB) on standard error.
 
     python3 benches/duckdb_es003.py EXPORT.csv OUT.csv
 """
