@@ -42,6 +42,31 @@ fn unicode_text_and_semicolons_give_the_sample_decisions() {
     }
 }
 
+/// ACE's own CSV: a byte-order mark, CRLF, amounts written `"$10,000.00"` and `$0.00`, and
+/// some rows with every field quoted, as other tools save them. The rows are those of
+/// `sample.csv`, line for line: the same report, and the same declaration, byte for byte.
+#[test]
+fn ace_formatting_gives_the_sample_report_and_declaration() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = copy(dir.path(), "es003/sample.csv");
+    let want = report_of(dir.path(), &sample);
+    let ace = copy(dir.path(), "es003/ace-formatted.csv");
+    let r = run(
+        dir.path(),
+        &["prepare", &ace, "--as-of", AS_OF, "-o", "out"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        read(
+            dir.path()
+                .join("out/ACEP_CapeEntryNumberUploadTemplate.csv")
+        ),
+        read(fixture("es003/expected/sample-declaration.csv"))
+    );
+    let got = read(dir.path().join("out/cape_entries.csv")).replace(&ace, "INPUT");
+    assert_eq!(got, want);
+}
+
 #[test]
 fn a_pipe_is_read_whole() {
     let dir = tempfile::tempdir().unwrap();
